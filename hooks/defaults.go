@@ -1,0 +1,104 @@
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// registerDefaults fills the fields the server owns when a permit, report,
+// document, event or feedback record is created, whatever the path (API,
+// dashboard, Go code): department from the type or category, first status,
+// fee from the permit type, language from the resident.
+func registerDefaults(app core.App) {
+	app.OnRecordCreate("permits").BindFunc(func(e *core.RecordEvent) error {
+		r := e.Record
+		if r.GetString("status") == "" {
+			r.Set("status", "draft")
+		}
+		t, err := e.App.FindRecordById("permit_types", r.GetString("permit_type"))
+		if err != nil {
+			return validationError("permit_type", "unknown", "Choose one of the permits we offer.")
+		}
+		if !t.GetBool("active") {
+			return validationError("permit_type", "inactive", "We no longer take applications for this permit.")
+		}
+		r.Set("department", t.GetString("department"))
+		r.Set("fee", t.GetFloat("fee"))
+		setLanguageFromUser(e.App, r, "owner")
+		return e.Next()
+	})
+	app.OnRecordCreate("complaints").BindFunc(func(e *core.RecordEvent) error {
+		r := e.Record
+		if r.GetString("status") == "" {
+			r.Set("status", "new")
+		}
+		c, err := e.App.FindRecordById("complaint_categories", r.GetString("category"))
+		if err != nil {
+			return validationError("category", "unknown", "Choose what kind of problem you are reporting.")
+		}
+		if !c.GetBool("active") {
+			return validationError("category", "inactive", "We no longer take reports in this category; please choose another.")
+		}
+		r.Set("department", c.GetString("department"))
+		if r.GetString("source") == "" {
+			r.Set("source", "web")
+		}
+		setLanguageFromUser(e.App, r, "reporter")
+		return e.Next()
+	})
+	// the town's settings are one record: it can be edited, not duplicated or removed
+	app.OnRecordCreate("town_settings").BindFunc(func(e *core.RecordEvent) error {
+		n, err := e.App.CountRecords("town_settings")
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return router.NewBadRequestError("The town already has its settings; edit that record instead.", nil)
+		}
+		return e.Next()
+	})
+	app.OnRecordDelete("town_settings").BindFunc(func(e *core.RecordEvent) error {
+		return router.NewBadRequestError("The town settings can't be deleted; edit them instead.", nil)
+	})
+	// documents, events and feedback inherit the department of their parent
+	for _, name := range []string{"documents", "events", "feedback"} {
+		app.OnRecordCreate(name).BindFunc(func(e *core.RecordEvent) error {
+			r := e.Record
+			if r.GetString("department") == "" {
+				for _, parent := range []string{"permits", "complaints"} {
+					field := parent[:len(parent)-1]
+					if id := r.GetString(field); id != "" {
+						if p, err := e.App.FindRecordById(parent, id); err == nil {
+							r.Set("department", p.GetString("department"))
+						}
+						break
+					}
+				}
+			}
+			return e.Next()
+		})
+	}
+}
+
+// setLanguageFromUser copies the resident's preferred language onto a new
+// request when none was given, so notifications go out in it.
+func setLanguageFromUser(app core.App, r *core.Record, userField string) {
+	if r.GetString("language") != "" {
+		return
+	}
+	lang := "en"
+	if id := r.GetString(userField); id != "" {
+		if u, err := app.FindRecordById("users", id); err == nil && u.GetString("language") != "" {
+			lang = u.GetString("language")
+		}
+	}
+	r.Set("language", lang)
+}
+
+// validationError is a 400 naming the field at fault, shaped like PocketBase's
+// own validation errors so the sites can show it next to the field.
+func validationError(field, code, message string) error {
+	return router.NewBadRequestError(message, map[string]any{
+		field: map[string]string{"code": "validation_" + code, "message": message},
+	})
+}

@@ -1,0 +1,81 @@
+package hooks
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestWriteGuards checks the fields each role may not write through the API,
+// beyond the access matrix's happy paths.
+func TestWriteGuards(t *testing.T) {
+	cases := []struct {
+		name, method, url, body, role string
+		status                        int
+		contains                      string
+	}{
+		{"resident cannot create an approved permit", "POST", "/api/collections/permits/records",
+			`{"permit_type":"` + typeX + `","owner":"` + resA + `","status":"approved"}`, roleResA, 400, "status"},
+		{"resident cannot pick a permit number", "POST", "/api/collections/permits/records",
+			`{"permit_type":"` + typeX + `","owner":"` + resA + `","number":"TX-2026-00001"}`, roleResA, 400, "number"},
+		{"resident cannot file for someone else", "POST", "/api/collections/permits/records",
+			`{"permit_type":"` + typeX + `","owner":"` + resB + `"}`, roleResA, 400, ""},
+		{"resident cannot set their own status", "PATCH", "/api/collections/permits/records/" + permitA,
+			`{"status":"approved"}`, roleResA, 400, "status"},
+		{"resident cannot assign", "PATCH", "/api/collections/permits/records/" + permitA,
+			`{"assignee":"` + clerkX + `"}`, roleResA, 400, "assignee"},
+		{"resident cannot move the review deadline", "PATCH", "/api/collections/permits/records/" + permitA,
+			`{"review_due_at":"2030-01-01 00:00:00.000Z"}`, roleResA, 400, "review_due_at"},
+		{"resident cannot waive the fee", "PATCH", "/api/collections/permits/records/" + permitA,
+			`{"fee":0,"paid_amount":100}`, roleResA, 400, "paid_amount"},
+		{"staff cannot set a status by editing the record", "PATCH", "/api/collections/permits/records/" + permitA,
+			`{"status":"in_review"}`, roleClerkX, 400, "status"},
+		{"staff cannot change a resident's answers", "PATCH", "/api/collections/permits/records/" + permitA,
+			`{"data":{"height":8}}`, roleClerkX, 400, "data"},
+		{"resident cannot file a report for someone else", "POST", "/api/collections/complaints/records",
+			`{"category":"` + catX + `","reporter":"` + resB + `","description":"x"}`, roleResA, 400, ""},
+		{"resident cannot file a report with a deadline", "POST", "/api/collections/complaints/records",
+			`{"category":"` + catX + `","reporter":"` + resA + `","description":"x","resolve_due_at":"2030-01-01 00:00:00.000Z"}`, roleResA, 400, "resolve_due_at"},
+		{"staff cannot escalate by hand", "PATCH", "/api/collections/complaints/records/" + complaintA,
+			`{"escalation_level":3}`, roleClerkX, 400, "escalation_level"},
+		{"unverified resident is told to confirm the email (permit)", "POST", "/api/collections/permits/records",
+			`{"permit_type":"` + typeX + `","owner":"` + resU + `"}`, roleResU, 403, "confirm your email"},
+		{"unverified resident is told to confirm the email (report)", "POST", "/api/collections/complaints/records",
+			`{"category":"` + catX + `","reporter":"` + resU + `","description":"x"}`, roleResU, 403, "confirm your email"},
+		{"spanish-speaking resident gets the refusal in Spanish", "PATCH", "/api/collections/permits/records/" + permitB,
+			`{"status":"approved"}`, roleResB, 400, "lo completa el condado"},
+		{"staff cannot promote themselves", "PATCH", "/api/collections/staff/records/" + clerkY,
+			`{"role":"director"}`, roleClerkY, 404, ""},
+		{"staff cannot move to another department", "PATCH", "/api/collections/staff/records/" + clerkY,
+			`{"department":"` + deptX + `"}`, roleClerkY, 404, ""},
+		{"resident cannot verify themselves", "PATCH", "/api/collections/users/records/" + resU,
+			`{"verified":true}`, roleResU, 400, ""},
+		{"superuser cannot rewrite history", "PATCH", "/api/collections/events/records/" + eventAPublic,
+			`{"comment":"x"}`, roleSuperuser, 403, "can't be changed"},
+		{"inactive types cannot be applied for", "POST", "/api/collections/permits/records",
+			`{"permit_type":"` + typeOff + `","owner":"` + resA + `"}`, roleResA, 400, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t)
+			res := e.do(t, c.method, c.url, c.body, c.role)
+			if res.Status != c.status {
+				t.Fatalf("status %d, want %d: %s", res.Status, c.status, res.Body)
+			}
+			if c.contains != "" && !strings.Contains(res.Body, c.contains) {
+				t.Fatalf("answer %s does not mention %q", res.Body, c.contains)
+			}
+		})
+	}
+}
+
+// TestUnverifiedResidentCreatesNothing checks that a refused create leaves no record.
+func TestUnverifiedResidentCreatesNothing(t *testing.T) {
+	e := newEnv(t)
+	before, _ := e.app.CountRecords("permits")
+	e.do(t, http.MethodPost, "/api/collections/permits/records", `{"permit_type":"`+typeX+`","owner":"`+resU+`"}`, roleResU)
+	after, _ := e.app.CountRecords("permits")
+	if before != after {
+		t.Fatalf("permits went from %d to %d", before, after)
+	}
+}

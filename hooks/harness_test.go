@@ -1,0 +1,364 @@
+package hooks
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	_ "github.com/townhall-portal/townhall/pb_migrations"
+	"github.com/townhall-portal/townhall/pb_public"
+)
+
+// Fixed ids of the shared fixtures: two departments (X and Y), their staff,
+// three residents (A and B verified, U not), a catalogue and a few requests.
+const (
+	deptX = "deptx0000000001"
+	deptY = "depty0000000001"
+	deptZ = "deptz0000000001" // referenced by nothing
+
+	clerkX   = "clerkx000000001"
+	clerkY   = "clerky000000001"
+	supX     = "supx00000000001"
+	director = "director0000001"
+
+	resA = "residenta000001"
+	resB = "residentb000001"
+	resU = "residentu000001"
+
+	typeX   = "typex0000000001"
+	typeY   = "typey0000000001"
+	typeOff = "typeoff00000001"
+
+	catX   = "catx00000000001"
+	catY   = "caty00000000001"
+	catOff = "catoff000000001"
+
+	permitA = "permita00000001"
+	permitB = "permitb00000001"
+
+	complaintA = "complainta00001"
+	complaintB = "complaintb00001"
+
+	docA = "documenta000001"
+	docB = "documentb000001"
+
+	eventAPublic   = "eventapublic001"
+	eventAInternal = "eventainternal1"
+	eventB         = "eventb000000001"
+
+	feedbackA = "feedbacka000001"
+	outbox1   = "outbox000000001"
+)
+
+// Roles of the access matrix.
+const (
+	roleAnon      = "anon"
+	roleResA      = "A"
+	roleResB      = "B"
+	roleResU      = "U"
+	roleClerkX    = "cx"
+	roleClerkY    = "cy"
+	roleDirector  = "dir"
+	roleSuperuser = "su"
+)
+
+var (
+	templateDir string
+	roleTokens  = map[string]string{}
+	roleIDs     = map[string]string{
+		roleResA: resA, roleResB: resB, roleResU: resU,
+		roleClerkX: clerkX, roleClerkY: clerkY, roleDirector: director,
+	}
+	settingsID string
+)
+
+func TestMain(m *testing.M) {
+	code, err := runWithTemplate(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fixtures:", err)
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+// runWithTemplate builds the fixture database once; every test clones it.
+func runWithTemplate(m *testing.M) (int, error) {
+	empty, err := os.MkdirTemp("", "townhall_empty_*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(empty)
+	app, err := tests.NewTestApp(empty)
+	if err != nil {
+		return 0, err
+	}
+	Register(app)
+	if err := buildFixtures(app); err != nil {
+		return 0, err
+	}
+	templateDir = app.DataDir()
+	defer os.RemoveAll(templateDir)
+	if err := app.ResetBootstrapState(); err != nil {
+		return 0, err
+	}
+	return m.Run(), nil
+}
+
+func buildFixtures(app core.App) error {
+	save := func(collection, id string, data map[string]any) (*core.Record, error) {
+		col, err := app.FindCollectionByNameOrId(collection)
+		if err != nil {
+			return nil, err
+		}
+		r := core.NewRecord(col)
+		if id != "" {
+			r.Id = id
+		}
+		for k, v := range data {
+			switch k {
+			case "email":
+				r.SetEmail(v.(string))
+			case "verified":
+				r.SetVerified(v.(bool))
+			case "file":
+				f, err := filesystem.NewFileFromBytes(v.([]byte), "photo.png")
+				if err != nil {
+					return nil, err
+				}
+				r.Set("file", f)
+			default:
+				r.Set(k, v)
+			}
+		}
+		if col.IsAuth() {
+			r.SetPassword("correct-horse-battery")
+		}
+		saver := app
+		if collection == "permits" || collection == "complaints" {
+			// requests are written in their fixture state, past the lifecycle guards
+			saver = app.UnsafeWithoutHooks()
+		}
+		if err := saver.SaveNoValidate(r); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", collection, id, err)
+		}
+		return r, nil
+	}
+	steps := []struct {
+		collection, id string
+		data           map[string]any
+	}{
+		{"departments", deptX, map[string]any{"code": "DX", "name": "Department X", "active": true, "notify_email": "x-queue@county.test"}},
+		{"departments", deptY, map[string]any{"code": "DY", "name": "Department Y", "active": true, "notify_email": "y-queue@county.test"}},
+		{"departments", deptZ, map[string]any{"code": "DZ", "name": "Department Z", "active": false}},
+		{"staff", clerkX, map[string]any{"email": "clerkx@county.test", "name": "Clerk X", "role": "clerk", "department": deptX, "active": true, "verified": true}},
+		{"staff", clerkY, map[string]any{"email": "clerky@county.test", "name": "Clerk Y", "role": "clerk", "department": deptY, "active": true, "verified": true}},
+		{"staff", supX, map[string]any{"email": "supx@county.test", "name": "Supervisor X", "role": "supervisor", "department": deptX, "active": true, "verified": true}},
+		{"staff", director, map[string]any{"email": "director@county.test", "name": "Director", "role": "director", "active": true, "verified": true}},
+		{"users", resA, map[string]any{"email": "a@resident.test", "name": "Resident A", "verified": true, "language": "en"}},
+		{"users", resB, map[string]any{"email": "b@resident.test", "name": "Resident B", "verified": true, "language": "es"}},
+		{"users", resU, map[string]any{"email": "u@resident.test", "name": "Resident U", "verified": false}},
+		{"permit_types", typeX, map[string]any{"code": "TX", "name_en": "Type X", "department": deptX, "active": true, "validity_days": 365, "turnaround_days": 10,
+			"fields":             `[{"key":"height","kind":"number","required":true,"min":1,"max":8,"label":{"en":"Fence height","es":"Altura de la cerca"},"unit":{"en":"feet","es":"pies"}}]`,
+			"required_documents": `[{"key":"site_plan","label":{"en":"Site plan","es":"Plano del sitio"},"accept":["pdf","image"]}]`}},
+		{"permit_types", typeY, map[string]any{"code": "TY", "name_en": "Type Y", "department": deptY, "active": true, "fee": 40, "validity_days": 30, "fields": `[]`, "required_documents": `[]`}},
+		{"permit_types", typeOff, map[string]any{"code": "TOFF", "name_en": "Retired type", "department": deptX, "active": false, "fields": `[]`, "required_documents": `[]`}},
+		{"complaint_categories", catX, map[string]any{"code": "cat-x", "name_en": "Category X", "department": deptX, "ack_hours": 8, "resolve_hours": 40, "active": true}},
+		{"complaint_categories", catY, map[string]any{"code": "cat-y", "name_en": "Category Y", "department": deptY, "ack_hours": 8, "resolve_hours": 40, "active": true}},
+		{"complaint_categories", catOff, map[string]any{"code": "cat-off", "name_en": "Retired category", "department": deptX, "ack_hours": 8, "resolve_hours": 40, "active": false}},
+		{"permits", permitA, map[string]any{"owner": resA, "permit_type": typeX, "department": deptX, "status": "draft", "language": "en",
+			"site_address": "1 A Street", "data": `{"height":4}`}},
+		{"permits", permitB, map[string]any{"owner": resB, "permit_type": typeY, "department": deptY, "status": "draft", "language": "es",
+			"site_address": "2 B Street", "data": `{}`, "fee": 40}},
+		{"complaints", complaintA, map[string]any{"reporter": resA, "category": catX, "department": deptX, "status": "new", "language": "en",
+			"reference": "SR-2026-00001", "description": "A pothole", "address": "1 A Street"}},
+		{"complaints", complaintB, map[string]any{"reporter": resB, "category": catY, "department": deptY, "status": "resolved", "language": "es",
+			"reference": "SR-2026-00002", "description": "A light", "address": "2 B Street", "resolution_note": "Fixed"}},
+		{"documents", docA, map[string]any{"owner": resA, "permit": permitA, "department": deptX, "kind": "site_plan", "file": tinyPNG()}},
+		{"documents", docB, map[string]any{"owner": resB, "permit": permitB, "department": deptY, "kind": "site_plan", "file": tinyPNG()}},
+		{"events", eventAPublic, map[string]any{"permit": permitA, "department": deptX, "actor_kind": "resident", "actor_user": resA, "action": "created", "public": true}},
+		{"events", eventAInternal, map[string]any{"permit": permitA, "department": deptX, "actor_kind": "staff", "actor_staff": clerkX, "action": "note", "comment": "internal", "public": false}},
+		{"events", eventB, map[string]any{"permit": permitB, "department": deptY, "actor_kind": "resident", "actor_user": resB, "action": "created", "public": true}},
+		{"feedback", feedbackA, map[string]any{"complaint": complaintA, "department": deptX, "author": resA, "rating": 4}},
+		{"outbox", outbox1, map[string]any{"to": "a@resident.test", "subject": "Hello", "text": "Hi", "status": "sent"}},
+	}
+	for _, s := range steps {
+		if _, err := save(s.collection, s.id, s.data); err != nil {
+			return err
+		}
+	}
+
+	settings, err := app.FindFirstRecordByFilter("town_settings", "")
+	if err != nil {
+		return err
+	}
+	settingsID = settings.Id
+
+	for role, id := range roleIDs {
+		col := "users"
+		if strings.HasPrefix(role, "c") || role == roleDirector {
+			col = "staff"
+		}
+		r, err := app.FindRecordById(col, id)
+		if err != nil {
+			return err
+		}
+		tok, err := r.NewAuthToken()
+		if err != nil {
+			return err
+		}
+		roleTokens[role] = tok
+	}
+	su, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		return err
+	}
+	admin := core.NewRecord(su)
+	admin.SetEmail("admin@county.test")
+	admin.SetPassword("correct-horse-battery")
+	if err := app.Save(admin); err != nil {
+		return err
+	}
+	tok, err := admin.NewAuthToken()
+	if err != nil {
+		return err
+	}
+	roleTokens[roleSuperuser] = tok
+	return nil
+}
+
+// tinyPNG is a valid 2×2 PNG.
+func tinyPNG() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 2, 2))
+	img.Set(0, 0, color.RGBA{200, 30, 30, 255})
+	var b bytes.Buffer
+	_ = png.Encode(&b, img)
+	return b.Bytes()
+}
+
+// testEnv is one clone of the fixture database with Townhall's hooks and
+// routes, served in-process.
+type testEnv struct {
+	app     *tests.TestApp
+	handler http.Handler
+}
+
+func newEnv(t testing.TB) *testEnv {
+	t.Helper()
+	app, err := tests.NewTestApp(templateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Cleanup)
+	Register(app)
+	ServeSite(app, pb_public.FS)
+
+	r, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	se := new(core.ServeEvent)
+	se.App = app
+	se.Router = r
+	if err := app.OnServe().Trigger(se, func(e *core.ServeEvent) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	mux, err := r.BuildMux()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{app: app, handler: mux}
+}
+
+// response is what a request returned.
+type response struct {
+	Status int
+	Body   string
+	Header http.Header
+}
+
+// JSON decodes the body into v.
+func (r response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.Body), v); err != nil {
+		t.Fatalf("decoding %q: %v", r.Body, err)
+	}
+}
+
+// do sends a request as role ("" or roleAnon for nobody). A map or struct body
+// is sent as JSON; a *multipart.Writer-built body via doMultipart.
+func (e *testEnv) do(t testing.TB, method, url string, body any, role string) response {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		switch b := body.(type) {
+		case string:
+			rd = strings.NewReader(b)
+		default:
+			raw, err := json.Marshal(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rd = bytes.NewReader(raw)
+		}
+	}
+	req := httptest.NewRequest(method, url, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return e.send(req, role)
+}
+
+func (e *testEnv) send(req *http.Request, role string) response {
+	if tok := roleTokens[role]; tok != "" {
+		req.Header.Set("Authorization", tok)
+	}
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	return response{Status: rec.Code, Body: rec.Body.String(), Header: rec.Header()}
+}
+
+// doMultipart sends form fields and one file as multipart/form-data.
+func (e *testEnv) doMultipart(t testing.TB, method, url string, fields map[string]string, fileField, fileName string, file []byte, role string) response {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
+	if fileField != "" {
+		fw, err := w.CreateFormFile(fileField, fileName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = fw.Write(file)
+	}
+	_ = w.Close()
+	req := httptest.NewRequest(method, url, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return e.send(req, role)
+}
+
+// record loads a record or fails the test.
+func (e *testEnv) record(t testing.TB, collection, id string) *core.Record {
+	t.Helper()
+	r, err := e.app.FindRecordById(collection, id)
+	if err != nil {
+		t.Fatalf("%s %s: %v", collection, id, err)
+	}
+	return r
+}

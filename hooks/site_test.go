@@ -1,0 +1,56 @@
+package hooks
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestSiteServing(t *testing.T) {
+	e := newEnv(t)
+
+	home := e.do(t, http.MethodGet, "/", nil, roleAnon)
+	if home.Status != 200 || !strings.Contains(home.Body, "<html") {
+		t.Fatalf("/ answered %d: %.200s", home.Status, home.Body)
+	}
+	for _, h := range []string{"Content-Security-Policy", "Referrer-Policy", "ETag", "Cache-Control", "X-Content-Type-Options"} {
+		if home.Header.Get(h) == "" {
+			t.Errorf("/ has no %s header", h)
+		}
+	}
+
+	// a cached copy is revalidated with the ETag
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("If-None-Match", home.Header.Get("ETag"))
+	if res := e.send(req, roleAnon); res.Status != http.StatusNotModified {
+		t.Errorf("revalidation answered %d, want 304", res.Status)
+	}
+
+	// compression for browsers that accept it
+	req = httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	if res := e.send(req, roleAnon); res.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("no gzip: %v", res.Header)
+	}
+
+	// unknown API paths are JSON, never the HTML page
+	api := e.do(t, http.MethodGet, "/api/no/such/thing", nil, roleAnon)
+	if api.Status != 404 || !strings.HasPrefix(api.Header.Get("Content-Type"), "application/json") || strings.Contains(api.Body, "<html") {
+		t.Errorf("/api/no/such/thing answered %d %s: %.200s", api.Status, api.Header.Get("Content-Type"), api.Body)
+	}
+
+	// unknown pages get the site's 404 page
+	missing := e.do(t, http.MethodGet, "/no-such-page.html", nil, roleAnon)
+	if missing.Status != 404 || !strings.Contains(missing.Body, "<html") {
+		t.Errorf("missing page answered %d: %.200s", missing.Status, missing.Body)
+	}
+
+	// the health check and the staff console are there
+	if res := e.do(t, http.MethodGet, "/api/health", nil, roleAnon); res.Status != 200 {
+		t.Errorf("/api/health answered %d", res.Status)
+	}
+	if res := e.do(t, http.MethodGet, "/staff/", nil, roleAnon); res.Status != 200 {
+		t.Errorf("/staff/ answered %d", res.Status)
+	}
+}

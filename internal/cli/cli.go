@@ -1,0 +1,122 @@
+// Package cli builds the townhall application and runs its commands with exit
+// codes that scripts and service managers can trust.
+package cli
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/cmd"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/osutils"
+	"github.com/spf13/cobra"
+)
+
+// noDataFolder marks commands that must not open the data folder (the
+// container health check runs as a user that may not write to it).
+const noDataFolder = "townhall/no-data-folder"
+
+// DefaultDataDir is where the database and uploaded files live unless --dir says otherwise.
+// It is relative to the working directory, not to the binary.
+const DefaultDataDir = "pb_data"
+
+// NewApp returns the PocketBase application configured for Townhall.
+func NewApp() *pocketbase.PocketBase {
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		DefaultDataDir: DefaultDataDir,
+	})
+	app.RootCmd.Use = "townhall"
+	app.RootCmd.Short = "Townhall: a citizen portal for a small county or town"
+	app.RootCmd.Long = "Townhall is a citizen portal in one binary: a public site where residents apply for\n" +
+		"permits and report problems, a staff console at /staff/ and an administration dashboard at /_/.\n\n" +
+		"All data (database, uploads, backups) lives in one folder: ./pb_data in the working\n" +
+		"directory unless --dir points elsewhere."
+	if f := app.RootCmd.PersistentFlags().Lookup("dir"); f != nil {
+		f.Usage = "the data folder (database, uploaded files, backups); relative paths start\nat the working directory"
+	}
+	return app
+}
+
+// IsGoRun reports whether the binary was started by `go run` (development).
+func IsGoRun() bool {
+	return osutils.IsProbablyGoRun()
+}
+
+// Execute registers PocketBase's own commands (serve, superuser), runs the
+// command line and returns the process exit code: 0 on success, 1 when the
+// command failed (unknown command, bad flag, port in use, ...).
+//
+// PocketBase v0.39's Start discards the command's error and exits 0; this
+// replaces it with the same steps (bootstrap, signal handling, terminate hooks)
+// while keeping the error.
+func Execute(app *pocketbase.PocketBase) int {
+	return ExecuteArgs(app, os.Args[1:])
+}
+
+// ExecuteArgs is Execute with explicit arguments.
+func ExecuteArgs(app *pocketbase.PocketBase, args []string) int {
+	serve := cmd.NewServeCommand(app, true)
+	wrapServe(app, serve)
+	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app))
+	app.RootCmd.AddCommand(serve)
+	app.RootCmd.SetArgs(args)
+	app.RootCmd.SilenceErrors = true
+
+	if needsBootstrap(app.RootCmd, args) {
+		if err := app.Bootstrap(); err != nil {
+			fmt.Fprintln(os.Stderr, "Error: could not open the data folder:", err)
+			return 1
+		}
+	}
+
+	done := make(chan error, 1)
+	go func() {
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		<-sig
+		done <- nil
+	}()
+	go func() {
+		done <- app.RootCmd.Execute()
+	}()
+	err := <-done
+
+	event := new(core.TerminateEvent)
+	event.App = app
+	termErr := app.OnTerminate().Trigger(event, func(e *core.TerminateEvent) error {
+		return e.App.ResetBootstrapState()
+	})
+
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		if strings.HasPrefix(err.Error(), "unknown command") || strings.Contains(err.Error(), "flag") {
+			fmt.Fprintf(os.Stderr, "Run '%s --help' for the list of commands and flags.\n", app.RootCmd.Name())
+		}
+		return 1
+	}
+	if termErr != nil {
+		fmt.Fprintln(os.Stderr, "Error while shutting down:", termErr)
+		return 1
+	}
+	return 0
+}
+
+// needsBootstrap reports whether the command line asks for a real command
+// (not help, version or an unknown command) that needs the data folder open.
+func needsBootstrap(root *cobra.Command, args []string) bool {
+	c, _, err := root.Find(args)
+	if err != nil || c == root || c.Annotations[noDataFolder] == "true" {
+		return false
+	}
+	for _, a := range args {
+		if slices.Contains([]string{"-h", "--help", "-v", "--version"}, a) {
+			return false
+		}
+	}
+	return true
+}

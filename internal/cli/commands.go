@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
+
+	"github.com/townhall-portal/townhall/internal/demo"
+)
+
+// RegisterCommands adds Townhall's own commands to the command line.
+func RegisterCommands(app *pocketbase.PocketBase) {
+	app.RootCmd.AddCommand(seedCommand(app), healthCommand())
+}
+
+// seedCommand fills the data folder with the demo county.
+func seedCommand(app *pocketbase.PocketBase) *cobra.Command {
+	var withDemo bool
+	c := &cobra.Command{
+		Use:          "seed --demo",
+		Short:        "Fill the data folder with a demo county (safe to run twice)",
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !withDemo {
+				return errors.New("say what to seed: only --demo is available")
+			}
+			return seedDemo(app, cmd.OutOrStdout())
+		},
+	}
+	c.Flags().BoolVar(&withDemo, "demo", false, "add the demo departments, services, accounts and requests")
+	return c
+}
+
+func seedDemo(app core.App, out io.Writer) error {
+	if err := app.RunAllMigrations(); err != nil {
+		return fmt.Errorf("applying migrations: %w", err)
+	}
+	if err := demo.Seed(app, out); err != nil {
+		return fmt.Errorf("seeding the demo data: %w", err)
+	}
+	fmt.Fprintf(out, "\nDemo logins (password %q for all):\n", demo.Password)
+	for _, l := range demo.Logins() {
+		fmt.Fprintf(out, "  %-36s %-32s %s\n", l.Who, l.Email, l.Where)
+	}
+	return nil
+}
+
+// healthCommand asks a running server whether it is healthy; it needs no
+// shell tools, so the container's HEALTHCHECK can use it.
+func healthCommand() *cobra.Command {
+	var url string
+	var timeout time.Duration
+	c := &cobra.Command{
+		Use:          "health",
+		Annotations:  map[string]string{noDataFolder: "true"},
+		Short:        "Check that a running Townhall answers on /api/health (exit 1 if not)",
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if err != nil {
+				return err
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return fmt.Errorf("not healthy: %w", err)
+			}
+			defer res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				return fmt.Errorf("not healthy: %s answered %s", url, res.Status)
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), "healthy")
+			return nil
+		},
+	}
+	c.Flags().StringVar(&url, "url", "http://127.0.0.1:8090/api/health", "the health endpoint to check")
+	c.Flags().DurationVar(&timeout, "timeout", 3*time.Second, "how long to wait for an answer")
+	return c
+}
+
+// wrapServe adds --demo to serve: seed the demo county, then start.
+func wrapServe(app *pocketbase.PocketBase, serve *cobra.Command) {
+	var withDemo bool
+	serve.Flags().BoolVar(&withDemo, "demo", false, "add the demo county (departments, services, accounts, requests) before starting")
+	run := serve.RunE
+	serve.RunE = func(cmd *cobra.Command, args []string) error {
+		if withDemo {
+			if err := seedDemo(app, os.Stdout); err != nil {
+				return err
+			}
+			fmt.Println()
+		}
+		return run(cmd, args)
+	}
+}
