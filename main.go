@@ -23,9 +23,9 @@ func main() {
 		Automigrate: cli.IsGoRun(),
 	})
 
-	hooks.Register(app)
+	portal := hooks.Register(app)
 	hooks.ServeSite(app, pb_public.FS)
-	cli.RegisterCommands(app)
+	cli.RegisterCommands(app, portal)
 
-	os.Exit(cli.Execute(app))
+	os.Exit(cli.Execute(app, portal))
 }

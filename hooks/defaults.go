@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 )
@@ -98,7 +99,19 @@ func setLanguageFromUser(app core.App, r *core.Record, userField string) {
 // validationError is a 400 naming the field at fault, shaped like PocketBase's
 // own validation errors so the sites can show it next to the field.
 func validationError(field, code, message string) error {
-	return router.NewBadRequestError(message, map[string]any{
-		field: map[string]string{"code": "validation_" + code, "message": message},
-	})
+	return fieldErrors(message, map[string]fieldError{field: {"validation_" + code, message}})
+}
+
+// fieldError is one field's refusal: a code for programs, a message for people.
+type fieldError struct{ code, message string }
+
+// fieldErrors is a 400 with one message per field, in PocketBase's shape
+// ({"data": {"field": {"code": …, "message": …}}}) so the sites can put each
+// message next to its field.
+func fieldErrors(message string, fields map[string]fieldError) error {
+	errs := validation.Errors{}
+	for name, f := range fields {
+		errs[name] = validation.NewError(f.code, f.message)
+	}
+	return router.NewBadRequestError(message, errs)
 }

@@ -143,8 +143,8 @@ func checkWritable(e *core.RecordRequestEvent, policy writable, isCreate bool) e
 			continue
 		}
 		if fmt.Sprint(e.Record.Get(name)) != fmt.Sprint(blank.Get(name)) {
-			return router.NewBadRequestError(requestLang(e.RequestEvent).T("field.readonly", name),
-				map[string]any{name: map[string]string{"code": "readonly", "message": requestLang(e.RequestEvent).T("field.readonly", name)}})
+			msg := requestLang(e.RequestEvent).T("field.readonly", name)
+			return fieldErrors(msg, map[string]fieldError{name: {"validation_readonly", msg}})
 		}
 	}
 	return nil

@@ -13,7 +13,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -202,6 +204,11 @@ func buildFixtures(app core.App) error {
 		}
 	}
 
+	// the fixture reports already used SR-2026-00001 and 00002
+	if _, err := app.DB().NewQuery("INSERT INTO townhall_counters (key, value) VALUES ('complaint:SR:2026', 2)").Execute(); err != nil {
+		return err
+	}
+
 	settings, err := app.FindFirstRecordByFilter("town_settings", "")
 	if err != nil {
 		return err
@@ -255,7 +262,38 @@ func tinyPNG() []byte {
 type testEnv struct {
 	app     *tests.TestApp
 	handler http.Handler
+	portal  *Portal
+	clock   *testClock
 }
+
+// testClock is a clock tests move by hand.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// Advance moves the clock forward by d.
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// testStart is when the test clock starts: a Tuesday morning in Chicago.
+var testStart = time.Date(2026, 11, 17, 15, 0, 0, 0, time.UTC)
 
 func newEnv(t testing.TB) *testEnv {
 	t.Helper()
@@ -264,7 +302,8 @@ func newEnv(t testing.TB) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(app.Cleanup)
-	Register(app)
+	clock := &testClock{now: testStart}
+	portal := RegisterWith(app, Options{Now: clock.Now})
 	ServeSite(app, pb_public.FS)
 
 	r, err := apis.NewRouter(app)
@@ -281,7 +320,31 @@ func newEnv(t testing.TB) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{app: app, handler: mux}
+	return &testEnv{app: app, handler: mux, portal: portal, clock: clock}
+}
+
+// setStatus puts a request in a state directly, past the lifecycle guards
+// (test set-up only).
+func (e *testEnv) setStatus(t testing.TB, collection, id, status string, fields map[string]any) {
+	t.Helper()
+	r := e.record(t, collection, id)
+	r.Set("status", status)
+	for k, v := range fields {
+		r.Set(k, v)
+	}
+	if err := e.app.UnsafeWithoutHooks().SaveNoValidate(r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// count counts records matching a filter.
+func (e *testEnv) count(t testing.TB, collection, filter string, params map[string]any) int {
+	t.Helper()
+	records, err := e.app.FindRecordsByFilter(collection, filter, "", 0, 0, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(records)
 }
 
 // response is what a request returned.

@@ -15,6 +15,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/osutils"
 	"github.com/spf13/cobra"
+
+	"github.com/townhall-portal/townhall/hooks"
 )
 
 // noDataFolder marks commands that must not open the data folder (the
@@ -54,14 +56,14 @@ func IsGoRun() bool {
 // PocketBase v0.39's Start discards the command's error and exits 0; this
 // replaces it with the same steps (bootstrap, signal handling, terminate hooks)
 // while keeping the error.
-func Execute(app *pocketbase.PocketBase) int {
-	return ExecuteArgs(app, os.Args[1:])
+func Execute(app *pocketbase.PocketBase, portal *hooks.Portal) int {
+	return ExecuteArgs(app, portal, os.Args[1:])
 }
 
 // ExecuteArgs is Execute with explicit arguments.
-func ExecuteArgs(app *pocketbase.PocketBase, args []string) int {
+func ExecuteArgs(app *pocketbase.PocketBase, portal *hooks.Portal, args []string) int {
 	serve := cmd.NewServeCommand(app, true)
-	wrapServe(app, serve)
+	wrapServe(app, portal, serve)
 	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app))
 	app.RootCmd.AddCommand(serve)
 	app.RootCmd.SetArgs(args)

@@ -13,16 +13,17 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
+	"github.com/townhall-portal/townhall/hooks"
 	"github.com/townhall-portal/townhall/internal/demo"
 )
 
 // RegisterCommands adds Townhall's own commands to the command line.
-func RegisterCommands(app *pocketbase.PocketBase) {
-	app.RootCmd.AddCommand(seedCommand(app), healthCommand())
+func RegisterCommands(app *pocketbase.PocketBase, portal *hooks.Portal) {
+	app.RootCmd.AddCommand(seedCommand(app, portal), healthCommand())
 }
 
 // seedCommand fills the data folder with the demo county.
-func seedCommand(app *pocketbase.PocketBase) *cobra.Command {
+func seedCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Command {
 	var withDemo bool
 	c := &cobra.Command{
 		Use:          "seed --demo",
@@ -32,18 +33,18 @@ func seedCommand(app *pocketbase.PocketBase) *cobra.Command {
 			if !withDemo {
 				return errors.New("say what to seed: only --demo is available")
 			}
-			return seedDemo(app, cmd.OutOrStdout())
+			return seedDemo(app, portal, cmd.OutOrStdout())
 		},
 	}
 	c.Flags().BoolVar(&withDemo, "demo", false, "add the demo departments, services, accounts and requests")
 	return c
 }
 
-func seedDemo(app core.App, out io.Writer) error {
+func seedDemo(app core.App, portal *hooks.Portal, out io.Writer) error {
 	if err := app.RunAllMigrations(); err != nil {
 		return fmt.Errorf("applying migrations: %w", err)
 	}
-	if err := demo.Seed(app, out); err != nil {
+	if err := demo.Seed(app, portal, out); err != nil {
 		return fmt.Errorf("seeding the demo data: %w", err)
 	}
 	fmt.Fprintf(out, "\nDemo logins (password %q for all):\n", demo.Password)
@@ -88,13 +89,13 @@ func healthCommand() *cobra.Command {
 }
 
 // wrapServe adds --demo to serve: seed the demo county, then start.
-func wrapServe(app *pocketbase.PocketBase, serve *cobra.Command) {
+func wrapServe(app *pocketbase.PocketBase, portal *hooks.Portal, serve *cobra.Command) {
 	var withDemo bool
 	serve.Flags().BoolVar(&withDemo, "demo", false, "add the demo county (departments, services, accounts, requests) before starting")
 	run := serve.RunE
 	serve.RunE = func(cmd *cobra.Command, args []string) error {
 		if withDemo {
-			if err := seedDemo(app, os.Stdout); err != nil {
+			if err := seedDemo(app, portal, os.Stdout); err != nil {
 				return err
 			}
 			fmt.Println()

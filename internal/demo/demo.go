@@ -10,6 +10,8 @@ import (
 	"io"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/townhall-portal/townhall/hooks"
 )
 
 // Password is the password of every demo account.
@@ -52,7 +54,9 @@ var residents = []m{
 }
 
 // Seed adds every demo record that is missing and reports what it did on out.
-func Seed(app core.App, out io.Writer) error {
+// Requests are filed and moved through the same actions residents and staff
+// use, through portal.
+func Seed(app core.App, portal *hooks.Portal, out io.Writer) error {
 	created := 0
 	err := app.RunInTransaction(func(txApp core.App) error {
 		steps := []struct {
@@ -77,16 +81,16 @@ func Seed(app core.App, out io.Writer) error {
 			return err
 		}
 		created += n
-		n, err = ensureRequests(txApp)
-		if err != nil {
-			return err
-		}
-		created += n
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	n, err := ensureRequests(app, portal)
+	if err != nil {
+		return err
+	}
+	created += n
 	if created == 0 {
 		fmt.Fprintln(out, "Demo data already present; nothing changed.")
 	} else {

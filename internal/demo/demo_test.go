@@ -42,10 +42,10 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer app.Cleanup()
-	hooks.Register(app)
+	portal := hooks.Register(app)
 
 	var out bytes.Buffer
-	if err := demo.Seed(app, &out); err != nil {
+	if err := demo.Seed(app, portal, &out); err != nil {
 		t.Fatal(err)
 	}
 	first := snapshot(t, app)
@@ -94,7 +94,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	}
 
 	out.Reset()
-	if err := demo.Seed(app, &out); err != nil {
+	if err := demo.Seed(app, portal, &out); err != nil {
 		t.Fatal(err)
 	}
 	second := snapshot(t, app)

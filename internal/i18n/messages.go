@@ -24,3 +24,50 @@ var messages = map[string]text{
 		"No encontramos lo que busca.",
 	},
 }
+
+func init() {
+	for k, v := range workflowMessages {
+		messages[k] = v
+	}
+}
+
+var workflowMessages = map[string]text{
+	"refused.past":  {"This %s is already %s and can no longer be %s.", ""},
+	"refused.state": {"This %s is %s, so it can't be %s now.", ""},
+
+	"refused.past.permit":     {"", "Esta solicitud ya está %s y ya no se puede %s."},
+	"refused.state.permit":    {"", "Esta solicitud está %s, así que ahora no se puede %s."},
+	"refused.past.complaint":  {"", "Este reporte ya está %s y ya no se puede %s."},
+	"refused.state.complaint": {"", "Este reporte está %s, así que ahora no se puede %s."},
+
+	"refused.staff_only.permit":    {"Only the department's staff can decide whether an application is %s.", "Solo el personal del departamento puede %s una solicitud."},
+	"refused.owner_only.permit":    {"Only the applicant can have an application %s.", "Solo quien presentó la solicitud puede %s."},
+	"refused.staff_only.complaint": {"Only the department's staff can decide whether a report is %s.", "Solo el personal del departamento puede %s un reporte."},
+	"refused.owner_only.complaint": {"Only the person who filed a report can have it %s.", "Solo quien presentó el reporte puede %s."},
+	"refused.system_only":          {"This happens automatically; nobody can do it by hand.", "Esto ocurre automáticamente; nadie puede hacerlo a mano."},
+	"refused.needs_comment":        {"Please write a comment for the resident explaining why.", "Escriba un comentario para el residente explicando el motivo."},
+	"refused.unknown_action":       {"There is no such action.", "Esa acción no existe."},
+	"status.use_actions":           {"The status changes only through the actions (submit, approve, …), so that each step is checked and recorded.", "El estado solo cambia mediante las acciones (enviar, aprobar, …), para que cada paso se revise y quede registrado."},
+	"status.must_start":            {"A new %s starts as %s.", "Una nueva %s empieza como %s."},
+	"permit.not_found":             {"We couldn't find that application.", "No encontramos esa solicitud."},
+	"complaint.not_found":          {"We couldn't find that report.", "No encontramos ese reporte."},
+	"permit.other_department":      {"This application belongs to another department.", "Esta solicitud pertenece a otro departamento."},
+	"complaint.other_department":   {"This report belongs to another department.", "Este reporte pertenece a otro departamento."},
+	"permit.missing_documents":     {"We need your %s before we can review your application.", "Necesitamos su %s antes de poder revisar su solicitud."},
+	"permit.answers_invalid":       {"Some answers need your attention before you can submit.", "Algunas respuestas necesitan su atención antes de enviar."},
+	"permit.type_inactive":         {"We no longer take applications for this permit.", "Ya no aceptamos solicitudes para este permiso."},
+	"permit.fee_unpaid":            {"The fee of %s has not been paid yet; record the payment before issuing.", "La tarifa de %s aún no se ha pagado; registre el pago antes de emitir."},
+	"permit.already_paid":          {"The fee for this application has already been recorded.", "El pago de esta solicitud ya está registrado."},
+	"permit.no_fee":                {"This permit has no fee to pay.", "Este permiso no tiene tarifa."},
+	"permit.payment_state":         {"A payment can be recorded once the application is submitted and until it is issued.", "El pago se puede registrar desde que se envía la solicitud hasta que se emite."},
+	"payment.amount":               {"The amount must be at least the fee of %s.", "El monto debe ser al menos la tarifa de %s."},
+	"payment.method":               {"Choose how it was paid: cash, check, card or transfer.", "Elija la forma de pago: efectivo, cheque, tarjeta o transferencia."},
+	"payment.waive_role":           {"Only a supervisor or director can waive a fee.", "Solo un supervisor o director puede exonerar una tarifa."},
+	"comment.empty":                {"Please write a comment.", "Escriba un comentario."},
+	"comment.too_long":             {"Comments can be at most 5000 characters.", "Los comentarios pueden tener como máximo 5000 caracteres."},
+	"comment.closed":               {"This request is closed; please contact the office.", "Esta solicitud está cerrada; comuníquese con la oficina."},
+	"assign.not_colleague":         {"Choose a colleague of the department handling this request.", "Elija a un colega del departamento que atiende esta solicitud."},
+	"verify.not_found":             {"No permit has that number. Check it and try again.", "Ningún permiso tiene ese número. Revíselo e intente de nuevo."},
+	"body.invalid":                 {"We couldn't read what was sent. Please try again.", "No pudimos leer lo enviado. Intente de nuevo."},
+	"staff_only":                   {"Only county staff can do this.", "Solo el personal del condado puede hacer esto."},
+}

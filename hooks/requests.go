@@ -1,0 +1,334 @@
+package hooks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/townhall-portal/townhall/internal/i18n"
+	"github.com/townhall-portal/townhall/internal/workflow"
+)
+
+// requestKind describes one kind of request (permit application, problem
+// report) for the shared action machinery: its lifecycle, its collection,
+// who owns it, and what each action checks and changes.
+type requestKind struct {
+	machine    workflow.Machine
+	collection string
+	ownerField string
+	// prepare checks an action's preconditions and sets the fields it
+	// changes, before the record is saved (inside the transaction).
+	prepare func(tx core.App, r *core.Record, c *change, in actionInput) error
+	// afterSave records side effects (mail) after the save, in the transaction.
+	afterSave func(tx core.App, r *core.Record, c *change) error
+}
+
+// actionInput is the body of an action request.
+type actionInput struct {
+	Comment     string  `json:"comment"`
+	Internal    bool    `json:"internal"`
+	Assignee    string  `json:"assignee"`
+	DuplicateOf string  `json:"duplicate_of"`
+	Amount      float64 `json:"amount"`
+	Method      string  `json:"method"`
+	Reference   string  `json:"reference"`
+}
+
+const maxCommentLength = 5000
+
+// readActionInput decodes an action's optional JSON body.
+func readActionInput(e *core.RequestEvent, lang i18n.Lang) (actionInput, error) {
+	var in actionInput
+	if e.Request.ContentLength == 0 {
+		return in, nil
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(e.Response, e.Request.Body, 64<<10))
+	if err := dec.Decode(&in); err != nil && !errors.Is(err, context.Canceled) && err.Error() != "EOF" {
+		return in, refusal(lang.T("body.invalid"))
+	}
+	in.Comment = strings.TrimSpace(in.Comment)
+	if utf8.RuneCountInString(in.Comment) > maxCommentLength {
+		return in, refusal(lang.T("comment.too_long"))
+	}
+	return in, nil
+}
+
+// loadForActor finds a request the actor may act on: its owner, staff of its
+// department (directors: all) or the system. Others get a 404 (residents) or a
+// 403 naming the reason (staff of another department).
+func (p *portal) loadForActor(tx core.App, kind requestKind, id string, actor Actor) (*core.Record, error) {
+	r, err := tx.FindRecordById(kind.collection, id)
+	if err != nil {
+		return nil, apiError(http.StatusNotFound, actor.Lang.T(kind.machine.Name+".not_found"))
+	}
+	switch actor.Kind {
+	case workflow.System:
+		return r, nil
+	case workflow.Resident:
+		if actor.IsResident(r.GetString(kind.ownerField)) {
+			return r, nil
+		}
+		return nil, apiError(http.StatusNotFound, actor.Lang.T(kind.machine.Name+".not_found"))
+	case workflow.Staff:
+		if actor.CanWorkOn(r.GetString("department")) {
+			return r, nil
+		}
+		return nil, apiError(http.StatusForbidden, actor.Lang.T(kind.machine.Name+".other_department"))
+	}
+	return nil, apiError(http.StatusForbidden, "")
+}
+
+// transitionError turns a lifecycle refusal into a 4xx with a reason.
+func transitionError(m workflow.Machine, t workflow.Transition, from, action string, lang i18n.Lang, err error) error {
+	switch {
+	case errors.Is(err, workflow.ErrUnknownAction):
+		return apiError(http.StatusNotFound, lang.T("refused.unknown_action"))
+	case errors.Is(err, workflow.ErrWrongState):
+		return apiError(http.StatusConflict, lang.WrongState(m.Name, from, action))
+	case errors.Is(err, workflow.ErrWrongActor):
+		if len(t.Actors) == 1 && t.Actors[0] == workflow.System {
+			return apiError(http.StatusForbidden, lang.T("refused.system_only"))
+		}
+		return apiError(http.StatusForbidden, lang.WrongActor(m.Name, action, !t.AllowedBy(workflow.Resident)))
+	case errors.Is(err, workflow.ErrNeedsComment):
+		return fieldErrors(lang.T("refused.needs_comment"), map[string]fieldError{"comment": {"validation_required", lang.T("refused.needs_comment")}})
+	}
+	return err
+}
+
+// Transition takes a lifecycle action on a request: it checks state and
+// actor, applies the action's effects, saves, appends the audit event and
+// queues the notifications, all in one transaction.
+func (p *portal) Transition(kind requestKind, id, action string, actor Actor, in actionInput) (*core.Record, error) {
+	var out *core.Record
+	err := p.app.RunInTransaction(func(tx core.App) error {
+		r, err := p.loadForActor(tx, kind, id, actor)
+		if err != nil {
+			return err
+		}
+		from := r.GetString("status")
+		t, err := kind.machine.Check(action, from, actor.Kind, in.Comment != "")
+		if err != nil {
+			return transitionError(kind.machine, t, from, action, actor.Lang, err)
+		}
+		c := &change{RecordID: r.Id, Action: action, From: from, To: t.To, Comment: in.Comment, Actor: actor}
+		if kind.prepare != nil {
+			if err := kind.prepare(tx, r, c, in); err != nil {
+				return err
+			}
+		}
+		r.Set("status", t.To)
+		if err := tx.SaveWithContext(withChange(context.Background(), c), r); err != nil {
+			return err
+		}
+		if err := p.appendEvent(tx, kind, r, event{Action: action, From: from, To: t.To, Comment: in.Comment, Public: true, Actor: actor}); err != nil {
+			return err
+		}
+		if kind.afterSave != nil {
+			if err := kind.afterSave(tx, r, c); err != nil {
+				return err
+			}
+		}
+		out = r
+		return nil
+	})
+	return out, err
+}
+
+// event is one entry of a request's history.
+type event struct {
+	Action, From, To, Comment string
+	Public                    bool
+	Actor                     Actor
+	Data                      map[string]any
+}
+
+// appendEvent writes an audit event about record r.
+func (p *portal) appendEvent(tx core.App, kind requestKind, r *core.Record, ev event) error {
+	col, err := tx.FindCachedCollectionByNameOrId("events")
+	if err != nil {
+		return err
+	}
+	rec := core.NewRecord(col)
+	parent := "permit"
+	if kind.collection == "complaints" {
+		parent = "complaint"
+	}
+	rec.Set(parent, r.Id)
+	rec.Set("department", r.GetString("department"))
+	rec.Set("actor_kind", ev.Actor.eventKind())
+	if ev.Actor.User != nil {
+		rec.Set("actor_user", ev.Actor.User.Id)
+	}
+	if ev.Actor.Staff != nil {
+		rec.Set("actor_staff", ev.Actor.Staff.Id)
+	}
+	rec.Set("actor_name", ev.Actor.Name())
+	rec.Set("action", ev.Action)
+	rec.Set("from_status", ev.From)
+	rec.Set("to_status", ev.To)
+	rec.Set("comment", ev.Comment)
+	rec.Set("public", ev.Public)
+	if ev.Data != nil {
+		rec.Set("data", ev.Data)
+	}
+	return tx.Save(rec)
+}
+
+// registerLifecycle makes every save of kind's collection obey its
+// lifecycle: new records start in the initial state, and the status changes
+// only through an action (carried in the save's context) that the current
+// state and the actor allow. This holds for the API, the dashboard and Go code.
+func (p *portal) registerLifecycle(kind requestKind) {
+	m := kind.machine
+	p.app.OnRecordCreate(kind.collection).BindFunc(func(e *core.RecordEvent) error {
+		lang := i18n.Parse(e.Record.GetString("language"))
+		if s := e.Record.GetString("status"); s != m.Initial {
+			return validationError("status", "initial_state", lang.T("status.must_start", lang.Noun(m.Name), lang.State(m.Name, m.Initial)))
+		}
+		return e.Next()
+	})
+	p.app.OnRecordUpdate(kind.collection).BindFunc(func(e *core.RecordEvent) error {
+		from := e.Record.Original().GetString("status")
+		to := e.Record.GetString("status")
+		if from == to {
+			return e.Next()
+		}
+		lang := i18n.Parse(e.Record.GetString("language"))
+		c := changeFrom(e.Context)
+		if c == nil || c.RecordID != e.Record.Id || c.From != from || c.To != to {
+			return validationError("status", "use_actions", lang.T("status.use_actions"))
+		}
+		if c.Actor.Lang != "" {
+			lang = c.Actor.Lang
+		}
+		t, err := m.Check(c.Action, from, c.Actor.Kind, c.Comment != "")
+		if err == nil && t.To != to {
+			err = workflow.ErrWrongState
+		}
+		if err != nil {
+			return transitionError(m, t, from, c.Action, lang, err)
+		}
+		return e.Next()
+	})
+}
+
+// AddComment adds a comment to a request's history: residents' comments and
+// staff comments to the resident are public; staff notes marked internal are
+// seen by staff only.
+func (p *portal) AddComment(kind requestKind, id string, actor Actor, in actionInput) (*core.Record, error) {
+	if in.Comment == "" {
+		return nil, fieldErrors(actor.Lang.T("comment.empty"), map[string]fieldError{"comment": {"validation_required", actor.Lang.T("comment.empty")}})
+	}
+	var out *core.Record
+	err := p.app.RunInTransaction(func(tx core.App) error {
+		r, err := p.loadForActor(tx, kind, id, actor)
+		if err != nil {
+			return err
+		}
+		if actor.Kind == workflow.Resident && kind.machine.IsTerminal(r.GetString("status")) {
+			return refusal(actor.Lang.T("comment.closed"))
+		}
+		internal := in.Internal && actor.Kind == workflow.Staff
+		action := "comment"
+		if internal {
+			action = "note"
+		}
+		ev := event{Action: action, Comment: in.Comment, Public: !internal, Actor: actor}
+		if err := p.appendEvent(tx, kind, r, ev); err != nil {
+			return err
+		}
+		if !internal {
+			if err := p.notifyComment(tx, kind, r, actor, in.Comment); err != nil {
+				return err
+			}
+		}
+		out = r
+		return nil
+	})
+	return out, err
+}
+
+// Assign gives a request to a colleague of its department (or to nobody).
+func (p *portal) Assign(kind requestKind, id string, actor Actor, in actionInput) (*core.Record, error) {
+	if actor.Kind != workflow.Staff {
+		return nil, apiError(http.StatusForbidden, actor.Lang.T("staff_only"))
+	}
+	var out *core.Record
+	err := p.app.RunInTransaction(func(tx core.App) error {
+		r, err := p.loadForActor(tx, kind, id, actor)
+		if err != nil {
+			return err
+		}
+		name := ""
+		if in.Assignee != "" {
+			s, err := tx.FindRecordById("staff", in.Assignee)
+			if err != nil || !s.GetBool("active") ||
+				(s.GetString("department") != r.GetString("department") && s.GetString("role") != "director") {
+				return fieldErrors(actor.Lang.T("assign.not_colleague"), map[string]fieldError{"assignee": {"validation_not_colleague", actor.Lang.T("assign.not_colleague")}})
+			}
+			name = s.GetString("name")
+		}
+		previous := r.GetString("assignee")
+		if previous == in.Assignee {
+			out = r
+			return nil
+		}
+		r.Set("assignee", in.Assignee)
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		ev := event{Action: "assigned", Public: false, Actor: actor,
+			Data: map[string]any{"assignee": in.Assignee, "assignee_name": name, "previous": previous}}
+		if err := p.appendEvent(tx, kind, r, ev); err != nil {
+			return err
+		}
+		if in.Assignee != "" && (actor.Staff == nil || actor.Staff.Id != in.Assignee) {
+			if err := p.notifyAssignee(tx, kind, r, in.Assignee); err != nil {
+				return err
+			}
+		}
+		out = r
+		return nil
+	})
+	return out, err
+}
+
+// availableAction is one thing the caller may do now, for the sites' buttons.
+type availableAction struct {
+	Action       string `json:"action"`
+	To           string `json:"to,omitempty"`
+	NeedsComment bool   `json:"needs_comment"`
+}
+
+// Available lists what actor may do with a request now: lifecycle actions
+// plus comment, assign and payment where they apply.
+func (p *portal) Available(kind requestKind, id string, actor Actor) ([]availableAction, error) {
+	r, err := p.loadForActor(p.app, kind, id, actor)
+	if err != nil {
+		return nil, err
+	}
+	status := r.GetString("status")
+	out := []availableAction{}
+	for _, t := range kind.machine.Available(status, actor.Kind) {
+		if t.Action == "reopen" && !p.canReopen(r) {
+			continue
+		}
+		out = append(out, availableAction{Action: t.Action, To: t.To, NeedsComment: t.Comment})
+	}
+	if actor.Kind == workflow.Staff || !kind.machine.IsTerminal(status) {
+		out = append(out, availableAction{Action: "comment"})
+	}
+	if actor.Kind == workflow.Staff {
+		out = append(out, availableAction{Action: "assign"})
+		if kind.collection == "permits" && p.canRecordPayment(r) {
+			out = append(out, availableAction{Action: "payment"})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,71 @@
+package hooks
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+// registerRoutes adds Townhall's API under /api/townhall.
+func (p *portal) registerRoutes() {
+	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "townhallRoutes",
+		Func: func(se *core.ServeEvent) error {
+			g := se.Router.Group("/api/townhall")
+			for _, kind := range []requestKind{p.permitKind(), p.complaintKind()} {
+				g.POST("/"+kind.collection+"/{id}/{action}", p.handleAction(kind))
+				g.GET("/"+kind.collection+"/{id}/actions", p.handleAvailable(kind))
+			}
+			p.bindPublicRoutes(g)
+			return se.Next()
+		},
+	})
+}
+
+// handleAction runs one action on a request: a lifecycle step, a comment,
+// an assignment or (permits) a payment. It answers with the updated record.
+func (p *portal) handleAction(kind requestKind) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		actor, err := actorOf(e)
+		if err != nil {
+			return err
+		}
+		in, err := readActionInput(e, actor.Lang)
+		if err != nil {
+			return err
+		}
+		id, action := e.Request.PathValue("id"), e.Request.PathValue("action")
+		var r *core.Record
+		switch {
+		case action == "comment":
+			r, err = p.AddComment(kind, id, actor, in)
+		case action == "assign":
+			r, err = p.Assign(kind, id, actor, in)
+		case action == "payment" && kind.collection == "permits":
+			r, err = p.RecordPayment(id, actor, in)
+		default:
+			r, err = p.Transition(kind, id, action, actor, in)
+		}
+		if err != nil {
+			return err
+		}
+		return e.JSON(http.StatusOK, r)
+	}
+}
+
+// handleAvailable lists what the caller may do with a request now, so the
+// sites show exactly the buttons the server will accept.
+func (p *portal) handleAvailable(kind requestKind) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		actor, err := actorOf(e)
+		if err != nil {
+			return err
+		}
+		list, err := p.Available(kind, e.Request.PathValue("id"), actor)
+		if err != nil {
+			return err
+		}
+		return e.JSON(http.StatusOK, map[string]any{"actions": list})
+	}
+}

@@ -1,0 +1,79 @@
+package i18n
+
+import "strings"
+
+// Fill returns the message key in the language with {name} placeholders
+// replaced from vars. Unknown placeholders are left empty.
+func (l Lang) Fill(key string, vars map[string]string) string {
+	s := l.T(key)
+	var pairs []string
+	for k, v := range vars {
+		pairs = append(pairs, "{"+k+"}", v)
+	}
+	s = strings.NewReplacer(pairs...).Replace(s)
+	// drop placeholders nobody filled
+	for {
+		i := strings.Index(s, "{")
+		j := strings.Index(s, "}")
+		if i < 0 || j < i || j-i > 20 || strings.ContainsAny(s[i+1:j], " \n") {
+			break
+		}
+		s = s[:i] + s[j+1:]
+	}
+	return s
+}
+
+func init() {
+	for k, v := range mailMessages {
+		messages[k] = v
+	}
+}
+
+// mailMessages are the emails residents and staff receive. Placeholders:
+// {type} {address} {department} {comment} {link} {number} {expires} {amount}
+// {method} {reference} {actor} {title} {applicant} {reference_no} {category}.
+var mailMessages = map[string]text{
+	"mail.greeting": {"Hello,", "Hola:"},
+	"mail.signoff":  {"— {town}\nThis message was sent automatically; replies are not read.", "— {town}\nEste mensaje se envió automáticamente; las respuestas no se leen."},
+
+	"mail.permit.submit.subject": {"We received your application: {type}", "Recibimos su solicitud: {type}"},
+	"mail.permit.submit.body": {"Thank you. We received your {type} application for {address}. We will review it and email you whenever it moves.\n\nFollow it here: {link}",
+		"Gracias. Recibimos su solicitud de {type} para {address}. La revisaremos y le escribiremos cada vez que avance.\n\nSígala aquí: {link}"},
+	"mail.permit.start_review.subject": {"Your application is in review: {type}", "Su solicitud está en revisión: {type}"},
+	"mail.permit.start_review.body": {"{department} started reviewing your {type} application for {address}.\n\nFollow it here: {link}",
+		"{department} empezó a revisar su solicitud de {type} para {address}.\n\nSígala aquí: {link}"},
+	"mail.permit.request_changes.subject": {"Changes needed on your application: {type}", "Se necesitan cambios en su solicitud: {type}"},
+	"mail.permit.request_changes.body": {"We need a few changes before we can continue with your {type} application for {address}:\n\n{comment}\n\nPlease update it and submit it again: {link}",
+		"Necesitamos algunos cambios antes de seguir con su solicitud de {type} para {address}:\n\n{comment}\n\nActualícela y envíela de nuevo: {link}"},
+	"mail.permit.approve.subject": {"Your application was approved: {type}", "Su solicitud fue aprobada: {type}"},
+	"mail.permit.approve.body": {"Good news: your {type} application for {address} was approved. We will email you again when the permit is issued.\n\n{link}",
+		"Buenas noticias: su solicitud de {type} para {address} fue aprobada. Le escribiremos de nuevo cuando se emita el permiso.\n\n{link}"},
+	"mail.permit.deny.subject": {"Decision on your application: {type}", "Decisión sobre su solicitud: {type}"},
+	"mail.permit.deny.body": {"We are sorry: your {type} application for {address} was denied.\n\nThe reason:\n{comment}\n\nIf you have questions, contact {department}.\n\n{link}",
+		"Lo sentimos: su solicitud de {type} para {address} fue denegada.\n\nEl motivo:\n{comment}\n\nSi tiene preguntas, comuníquese con {department}.\n\n{link}"},
+	"mail.permit.issue.subject": {"Your permit {number} is issued", "Su permiso {number} fue emitido"},
+	"mail.permit.issue.body": {"Your {type} permit {number} for {address} is issued and valid until {expires}.\n\nPrint the certificate here: {link}",
+		"Su permiso de {type} {number} para {address} fue emitido y es válido hasta el {expires}.\n\nImprima el certificado aquí: {link}"},
+	"mail.permit.expire.subject": {"Your permit {number} has expired", "Su permiso {number} venció"},
+	"mail.permit.expire.body": {"Your {type} permit {number} for {address} expired on {expires}. If the work is not finished, please apply again.\n\n{link}",
+		"Su permiso de {type} {number} para {address} venció el {expires}. Si la obra no ha terminado, solicite uno nuevo.\n\n{link}"},
+	"mail.permit.withdraw.subject": {"Your application was withdrawn: {type}", "Su solicitud fue retirada: {type}"},
+	"mail.permit.withdraw.body": {"Your {type} application for {address} was withdrawn. Nothing more will happen with it.\n\n{link}",
+		"Su solicitud de {type} para {address} fue retirada. No se hará nada más con ella.\n\n{link}"},
+	"mail.permit.reminder.subject": {"Your permit {number} expires on {expires}", "Su permiso {number} vence el {expires}"},
+	"mail.permit.reminder.body": {"Your {type} permit {number} for {address} expires on {expires}. If the work will not be finished by then, contact {department} or apply again.\n\n{link}",
+		"Su permiso de {type} {number} para {address} vence el {expires}. Si la obra no terminará para entonces, comuníquese con {department} o solicite uno nuevo.\n\n{link}"},
+	"mail.permit.payment.subject": {"Payment received: {type}", "Pago recibido: {type}"},
+	"mail.permit.payment.body": {"We recorded your payment of {amount} ({method}) for your {type} application for {address}. Receipt reference: {reference}.\n\n{link}",
+		"Registramos su pago de {amount} ({method}) por su solicitud de {type} para {address}. Referencia del recibo: {reference}.\n\n{link}"},
+	"mail.permit.new.subject": {"New application: {type} at {address}", "Nueva solicitud: {type} en {address}"},
+	"mail.permit.new.body": {"{applicant} submitted a {type} application for {address}.\n\nReview it in the staff console: {link}",
+		"{applicant} envió una solicitud de {type} para {address}.\n\nRevísela en la consola del personal: {link}"},
+
+	"mail.comment.subject":       {"New message about your {noun}: {title}", "Nuevo mensaje sobre su {noun}: {title}"},
+	"mail.comment.body":          {"{actor} wrote:\n\n{comment}\n\n{link}", "{actor} escribió:\n\n{comment}\n\n{link}"},
+	"mail.comment_staff.subject": {"Resident comment: {title}", "Comentario del residente: {title}"},
+	"mail.comment_staff.body":    {"{actor} wrote about {title}:\n\n{comment}\n\n{link}", "{actor} escribió sobre {title}:\n\n{comment}\n\n{link}"},
+	"mail.assigned.subject":      {"Assigned to you: {title}", "Asignado a usted: {title}"},
+	"mail.assigned.body":         {"{title} was assigned to you.\n\n{link}", "{title} le fue asignado.\n\n{link}"},
+}
