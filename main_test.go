@@ -233,3 +233,21 @@ func rssMB(pid int) float64 {
 	}
 	return 0
 }
+
+func TestEscalateCommand(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
+		t.Fatalf("seed: %d %s", code, out)
+	}
+	code, out := run(t, dir, "escalate", "--dry-run")
+	if code != 0 {
+		t.Fatalf("escalate --dry-run exited %d: %s", code, out)
+	}
+	if !strings.Contains(out, "would escalate") && !strings.Contains(out, "No report is due") {
+		t.Errorf("unexpected output: %s", out)
+	}
+	code, out = run(t, dir, "escalate")
+	if code != 0 {
+		t.Fatalf("escalate exited %d: %s", code, out)
+	}
+}

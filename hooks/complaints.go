@@ -2,12 +2,26 @@ package hooks
 
 import (
 	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/townhall-portal/townhall/internal/i18n"
 	"github.com/townhall-portal/townhall/internal/workflow"
 )
+
+// openComplaintStates are the states in which a report is still being worked.
+var openComplaintStates = []string{"new", "acknowledged", "in_progress"}
+
+// maxDescription is the longest description a report may have (characters).
+const maxDescription = 5000
 
 // complaintKind is the problem report as a request kind.
 func (p *portal) complaintKind() requestKind {
@@ -15,33 +29,215 @@ func (p *portal) complaintKind() requestKind {
 		machine:    workflow.Complaint(),
 		collection: "complaints",
 		ownerField: "reporter",
+		prepare:    p.prepareComplaintAction,
+		afterSave:  p.notifyComplaintChange,
 	}
 }
 
-// registerComplaints installs the problem-report lifecycle and gives every
-// new report its reference at once (SR-2026-00017: unique, sequential per
-// year, assigned inside the saving transaction).
+// registerComplaints installs the problem-report lifecycle, the checks of a
+// new report, its reference and deadlines, and the escalation schedule kept
+// on every save.
 func (p *portal) registerComplaints() {
 	p.registerLifecycle(p.complaintKind())
+
+	// staff filing for a walk-in or caller are recorded as the report's creator
+	p.app.OnRecordCreateRequest("complaints").BindFunc(func(e *core.RecordRequestEvent) error {
+		if e.Auth != nil && e.Auth.Collection().Name == "staff" {
+			e.Record.Set("created_by", e.Auth.Id)
+			if e.Record.GetString("source") == "" || e.Record.GetString("source") == "web" {
+				e.Record.Set("source", "phone")
+			}
+		}
+		return e.Next()
+	})
+
 	p.app.OnRecordCreate("complaints").BindFunc(func(e *core.RecordEvent) error {
+		r := e.Record
+		lang := i18n.Parse(r.GetString("language"))
+		if err := checkReport(r, lang); err != nil {
+			return err
+		}
 		original := e.App
 		defer func() { e.App = original }()
 		return e.App.RunInTransaction(func(tx core.App) error {
 			e.App = tx
-			year := p.now().In(p.townLocation(tx)).Year()
+			now := p.now().UTC()
+			t := p.townSettings(tx)
+			year := now.In(t.Calendar.Location()).Year()
 			seq, err := nextSequence(tx, fmt.Sprintf("complaint:SR:%d", year))
 			if err != nil {
 				return err
 			}
-			e.Record.Set("reference", fmt.Sprintf("SR-%d-%05d", year, seq))
-			return e.Next()
+			r.Set("reference", fmt.Sprintf("SR-%d-%05d", year, seq))
+			if cat, err := tx.FindRecordById("complaint_categories", r.GetString("category")); err == nil {
+				r.Set("ack_due_at", t.Calendar.Deadline(now, hours(cat.GetFloat("ack_hours"))))
+				r.Set("resolve_due_at", t.Calendar.Deadline(now, hours(cat.GetFloat("resolve_hours"))))
+			}
+			p.scheduleEscalation(r, t)
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return p.notifyNewComplaint(tx, r)
 		})
+	})
+
+	p.app.OnRecordUpdate("complaints").BindFunc(func(e *core.RecordEvent) error {
+		if err := checkReport(e.Record, i18n.Parse(e.Record.GetString("language"))); err != nil {
+			return err
+		}
+		p.scheduleEscalation(e.Record, p.townSettings(e.App))
+		return e.Next()
 	})
 }
 
-// canReopen reports whether a resolved report may still be reopened.
-func (p *portal) canReopen(r *core.Record) bool {
-	return r.GetString("status") == "resolved"
+// hours converts a number of hours to a duration.
+func hours(h float64) time.Duration { return time.Duration(h * float64(time.Hour)) }
+
+// checkReport refuses a report a resident could not act on: no description,
+// one that is too long, or a map point outside the world.
+func checkReport(r *core.Record, lang i18n.Lang) error {
+	desc := strings.TrimSpace(r.GetString("description"))
+	switch {
+	case desc == "":
+		return validationError("description", "required", lang.T("report.description_required"))
+	case utf8.RuneCountInString(desc) > maxDescription:
+		return validationError("description", "too_long", lang.T("report.description_too_long", maxDescription))
+	}
+	r.Set("description", desc)
+	loc := r.GetGeoPoint("location")
+	switch {
+	case math.IsNaN(loc.Lat) || math.IsNaN(loc.Lon) || loc.Lat < -90 || loc.Lat > 90 || loc.Lon < -180 || loc.Lon > 180:
+		return validationError("location", "out_of_range", lang.T("report.location_range"))
+	case loc.Lat == 0 && loc.Lon == 0:
+		r.Set("has_location", false) // no point given (PocketBase stores junk as 0,0)
+	default:
+		r.Set("has_location", true)
+	}
+	return nil
+}
+
+// scheduleEscalation sets when the report next climbs a level: while it is
+// open and overdue, at the deadline it breaches, and no sooner than the
+// town's escalation delay after the previous level; never past level 3.
+func (p *portal) scheduleEscalation(r *core.Record, t town) {
+	next := nextEscalation(r, t)
+	if next.IsZero() {
+		r.Set("next_escalation_at", "")
+		return
+	}
+	r.Set("next_escalation_at", next.UTC())
+}
+
+// nextEscalation computes the moment of a report's next escalation (zero: none).
+func nextEscalation(r *core.Record, t town) time.Time {
+	if !slices.Contains(openComplaintStates, r.GetString("status")) || r.GetInt("escalation_level") >= 3 {
+		return time.Time{}
+	}
+	deadline := r.GetDateTime("resolve_due_at").Time()
+	if r.GetString("status") == "new" {
+		deadline = r.GetDateTime("ack_due_at").Time()
+	}
+	if r.GetDateTime("resolve_due_at").IsZero() && r.GetDateTime("ack_due_at").IsZero() {
+		return time.Time{}
+	}
+	if last := r.GetDateTime("escalated_at"); r.GetInt("escalation_level") > 0 && !last.IsZero() {
+		if wait := t.Calendar.Deadline(last.Time(), t.EscalationWait); wait.After(deadline) {
+			return wait
+		}
+	}
+	return deadline
+}
+
+// prepareComplaintAction checks what each action needs and sets its fields.
+func (p *portal) prepareComplaintAction(tx core.App, r *core.Record, c *change, in actionInput) error {
+	now := p.now().UTC()
+	lang := c.Actor.Lang
+	switch c.Action {
+	case "acknowledge":
+		r.Set("acknowledged_at", now)
+	case "start":
+		if r.GetString("acknowledged_at") == "" {
+			r.Set("acknowledged_at", now)
+		}
+	case "resolve":
+		r.Set("resolved_at", now)
+		r.Set("resolution_note", c.Comment)
+	case "close":
+		r.Set("closed_at", now)
+	case "reject":
+		r.Set("reject_reason", c.Comment)
+		r.Set("closed_at", now)
+	case "mark_duplicate":
+		primary, err := findPrimaryReport(tx, r, in.DuplicateOf, lang)
+		if err != nil {
+			return err
+		}
+		r.Set("duplicate_of", primary.Id)
+		r.Set("closed_at", now)
+		// the duplicate's reporter (and its followers) now follow the primary
+		followers := primary.GetStringSlice("followers")
+		for _, id := range append(r.GetStringSlice("followers"), r.GetString("reporter")) {
+			if id != "" && id != primary.GetString("reporter") && !slices.Contains(followers, id) {
+				followers = append(followers, id)
+			}
+		}
+		primary.Set("followers", followers)
+		if err := tx.Save(primary); err != nil {
+			return err
+		}
+		ev := event{Action: "duplicate_linked", Public: true, Actor: c.Actor,
+			Data: map[string]any{"duplicate": r.Id, "duplicate_reference": r.GetString("reference")}}
+		if err := p.appendEvent(tx, p.complaintKind(), primary, ev); err != nil {
+			return err
+		}
+	case "reopen":
+		if !p.canReopenAt(tx, r, now) {
+			return apiError(http.StatusConflict, lang.T("report.reopen_window", p.townSettings(tx).ReopenDays))
+		}
+		t := p.townSettings(tx)
+		r.Set("reopened_at", now)
+		r.Set("resolved_at", "")
+		r.Set("escalation_level", 0)
+		r.Set("escalated_at", "")
+		if cat, err := tx.FindRecordById("complaint_categories", r.GetString("category")); err == nil {
+			r.Set("resolve_due_at", t.Calendar.Deadline(now, hours(cat.GetFloat("resolve_hours"))))
+		}
+	}
+	return nil
+}
+
+// findPrimaryReport finds the report a duplicate points to, by reference
+// (SR-2026-00017) or id.
+func findPrimaryReport(tx core.App, dup *core.Record, ref string, lang i18n.Lang) (*core.Record, error) {
+	ref = strings.ToUpper(strings.TrimSpace(ref))
+	if ref == "" {
+		return nil, validationError("duplicate_of", "required", lang.T("report.duplicate_needs_primary"))
+	}
+	primary, err := tx.FindFirstRecordByFilter("complaints", "reference = {:ref}", dbx.Params{"ref": ref})
+	if err != nil {
+		primary, err = tx.FindRecordById("complaints", strings.ToLower(ref))
+	}
+	if err != nil {
+		return nil, validationError("duplicate_of", "unknown", lang.T("report.duplicate_unknown", ref))
+	}
+	if primary.Id == dup.Id || primary.GetString("status") == "duplicate" {
+		return nil, validationError("duplicate_of", "invalid", lang.T("report.duplicate_invalid"))
+	}
+	return primary, nil
+}
+
+// canReopen reports whether a resolved report may still be reopened now.
+func (p *portal) canReopen(r *core.Record) bool { return p.canReopenAt(p.app, r, p.now()) }
+
+func (p *portal) canReopenAt(app core.App, r *core.Record, now time.Time) bool {
+	if r.GetString("status") != "resolved" {
+		return false
+	}
+	resolved := r.GetDateTime("resolved_at")
+	if resolved.IsZero() {
+		return true
+	}
+	return !now.After(resolved.Time().AddDate(0, 0, p.townSettings(app).ReopenDays))
 }
 
 // complaintVars are the placeholders of a report's emails.
@@ -51,7 +247,96 @@ func (p *portal) complaintVars(tx core.App, r *core.Record, lang i18n.Lang) map[
 		"address":      r.GetString("address"),
 		"link":         p.siteURL(tx, "/request.html?kind=complaint&id="+r.Id),
 		"noun":         lang.Noun("complaint"),
+		"description":  r.GetString("description"),
 	}
-	vars["title"] = vars["reference_no"]
+	if c, err := tx.FindRecordById("complaint_categories", r.GetString("category")); err == nil {
+		vars["category"] = c.GetString("name_en")
+		if lang == i18n.ES && c.GetString("name_es") != "" {
+			vars["category"] = c.GetString("name_es")
+		}
+	}
+	if d, err := tx.FindRecordById("departments", r.GetString("department")); err == nil {
+		vars["department"] = d.GetString("name")
+		if lang == i18n.ES && d.GetString("name_es") != "" {
+			vars["department"] = d.GetString("name_es")
+		}
+	}
+	if due := r.GetDateTime("resolve_due_at"); !due.IsZero() {
+		vars["due"] = due.Time().In(p.townLocation(tx)).Format("2006-01-02 15:04")
+	}
+	if id := r.GetString("duplicate_of"); id != "" {
+		if primary, err := tx.FindRecordById("complaints", id); err == nil {
+			vars["primary"] = primary.GetString("reference")
+		}
+	}
+	vars["title"] = vars["reference_no"] + " — " + vars["category"]
 	return vars
+}
+
+// notifyNewComplaint tells the department about a new report and the
+// reporter that it was received, with its reference.
+func (p *portal) notifyNewComplaint(tx core.App, r *core.Record) error {
+	vars := p.complaintVars(tx, r, i18n.EN)
+	vars["link"] = p.siteURL(tx, "/staff/request.html?kind=complaint&id="+r.Id)
+	subject, body := p.compose(tx, i18n.EN, "mail.complaint.new", vars)
+	if err := p.queueMail(tx, outMail{To: departmentAddress(tx, r.GetString("department")), Subject: subject, Text: body,
+		Kind: "complaint.new", ComplaintID: r.Id}); err != nil {
+		return err
+	}
+	lang := i18n.Parse(r.GetString("language"))
+	subject, body = p.compose(tx, lang, "mail.complaint.received", p.complaintVars(tx, r, lang))
+	return p.queueMail(tx, outMail{To: requesterAddress(tx, r, "reporter", "caller_email"), Subject: subject, Text: body,
+		Kind: "complaint.received", ComplaintID: r.Id})
+}
+
+// notifyComplaintChange tells the reporter (and followers) when a report is
+// acknowledged, resolved, rejected, merged or reopened.
+func (p *portal) notifyComplaintChange(tx core.App, r *core.Record, c *change) error {
+	if !slices.Contains([]string{"acknowledge", "resolve", "reject", "mark_duplicate", "reopen", "close"}, c.Action) {
+		return nil
+	}
+	if c.Action == "close" && c.Actor.Kind == workflow.System {
+		return nil // closing after the reopen window is silent
+	}
+	lang := i18n.Parse(r.GetString("language"))
+	vars := p.complaintVars(tx, r, lang)
+	vars["comment"] = c.Comment
+	subject, body := p.compose(tx, lang, "mail.complaint."+c.Action, vars)
+	to := []string{requesterAddress(tx, r, "reporter", "caller_email")}
+	if c.Action != "mark_duplicate" {
+		for _, id := range r.GetStringSlice("followers") {
+			if u, err := tx.FindRecordById("users", id); err == nil {
+				to = append(to, u.Email())
+			}
+		}
+	}
+	for _, addr := range to {
+		if err := p.queueMail(tx, outMail{To: addr, Subject: subject, Text: body, Kind: "complaint." + c.Action, ComplaintID: r.Id}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CloseResolvedReports closes resolved reports whose reopen window has passed.
+func (p *portal) CloseResolvedReports() (int, error) {
+	t := p.townSettings(p.app)
+	cutoff, _ := types.ParseDateTime(p.now().UTC().AddDate(0, 0, -t.ReopenDays))
+	var ids []string
+	err := p.app.DB().Select("id").From("complaints").
+		Where(dbx.HashExp{"status": "resolved"}).
+		AndWhere(dbx.NewExp("resolved_at != '' AND resolved_at < {:cutoff}", dbx.Params{"cutoff": cutoff.String()})).
+		Column(&ids)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, id := range ids {
+		if _, err := p.Transition(p.complaintKind(), id, "close", SystemActor(), actionInput{}); err != nil {
+			p.app.Logger().Error("closing a resolved report failed", "complaint", id, "error", err)
+			continue
+		}
+		done++
+	}
+	return done, nil
 }

@@ -425,3 +425,8 @@ func (e *testEnv) record(t testing.TB, collection, id string) *core.Record {
 	}
 	return r
 }
+
+// filesystemFile wraps bytes as an upload for Go-side record saves.
+func filesystemFile(b []byte, name string) (*filesystem.File, error) {
+	return filesystem.NewFileFromBytes(b, name)
+}

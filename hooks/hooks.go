@@ -36,8 +36,10 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p := &portal{app: app, now: opts.Now}
 	registerGuards(app)
 	registerDefaults(app)
+	p.registerTownSettings()
 	p.registerPermits()
 	p.registerComplaints()
+	p.registerFeedback()
 	p.registerRoutes()
 	p.registerJobs()
 	return &Portal{p: p}

@@ -1,24 +1,33 @@
 package hooks
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 )
 
 // registerJobs schedules the background work: the mail outbox every minute,
-// permit expiry and reminders every hour. PocketBase's cron runs each tick in
+// escalation of overdue reports every few minutes (the town's setting, 5 by
+// default), permit expiry, reminders and closing of resolved reports every
+// hour. PocketBase's cron runs each tick in
 // its own goroutine with no overlap protection; runJob adds it.
 func (p *portal) registerJobs() {
 	p.app.Cron().MustAdd("townhall_outbox", "* * * * *", func() {
 		p.runJob("outbox", func() error { _, _, err := p.SendOutbox(); return err })
 	})
-	p.app.Cron().MustAdd("townhall_permit_expiry", "7 * * * *", func() {
-		p.runJob("permit_expiry", func() error {
-			if _, err := p.ExpirePermits(); err != nil {
-				return err
-			}
-			_, err := p.RemindExpiringPermits()
-			return err
+	p.app.Cron().MustAdd("townhall_escalation", "* * * * *", func() {
+		every := p.townSettings(p.app).EscalateEvery
+		if every < 1 || (p.now().Unix()/60)%int64(every) != 0 {
+			return
+		}
+		p.runJob("escalation", func() error { _, err := p.EscalateOverdue(false); return err })
+	})
+	p.app.Cron().MustAdd("townhall_hourly", "7 * * * *", func() {
+		p.runJob("hourly", func() error {
+			_, err1 := p.ExpirePermits()
+			_, err2 := p.RemindExpiringPermits()
+			_, err3 := p.CloseResolvedReports()
+			return errors.Join(err1, err2, err3)
 		})
 	})
 }

@@ -281,21 +281,6 @@ func (p *portal) RecordPayment(id string, actor Actor, in actionInput) (*core.Re
 	return out, err
 }
 
-// townLocation is the county's time zone (America/Chicago by default).
-func (p *portal) townLocation(app core.App) *time.Location {
-	s, err := app.FindFirstRecordByFilter("town_settings", "")
-	if err == nil {
-		if loc, err := time.LoadLocation(s.GetString("timezone")); err == nil {
-			return loc
-		}
-	}
-	loc, err := time.LoadLocation("America/Chicago")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
-
 // ExpirePermits expires issued permits whose validity has ended. Each permit
 // is its own transaction; a bad record is logged and skipped.
 func (p *portal) ExpirePermits() (int, error) {

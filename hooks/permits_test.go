@@ -613,3 +613,35 @@ func mustLoc(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// BenchmarkPermitRoundTrip files a draft and takes it through submit, review,
+// approval, payment and issue over the HTTP API (in-process): one op is the
+// whole round trip, six requests.
+func BenchmarkPermitRoundTrip(b *testing.B) {
+	e := newEnv(b)
+	e.app.Settings().RateLimits.Enabled = false // one client sending thousands of requests is the point here
+	col, _ := e.app.FindCollectionByNameOrId("permits")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		r := core.NewRecord(col)
+		r.Set("owner", resB)
+		r.Set("permit_type", typeY)
+		r.Set("site_address", "2 B Street")
+		if err := e.app.Save(r); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		for _, s := range []struct{ action, body, role string }{
+			{"submit", "", roleResB},
+			{"start_review", "", roleClerkY},
+			{"approve", "", roleClerkY},
+			{"payment", `{"amount":40,"method":"card","reference":"AUTH-1"}`, roleClerkY},
+			{"issue", "", roleClerkY},
+		} {
+			if res := e.do(b, http.MethodPost, "/api/townhall/permits/"+r.Id+"/"+s.action, s.body, s.role); res.Status != 200 {
+				b.Fatalf("%s: %d %s", s.action, res.Status, res.Body)
+			}
+		}
+	}
+}

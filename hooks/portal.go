@@ -38,3 +38,12 @@ func (pt *Portal) WithApp(app core.App) *Portal {
 
 // App is the application the portal acts through.
 func (pt *Portal) App() core.App { return pt.p.app }
+
+// EscalateOverdue escalates overdue reports now (or, with dryRun, says what
+// it would do).
+func (pt *Portal) EscalateOverdue(dryRun bool) ([]Escalation, error) {
+	return pt.p.EscalateOverdue(dryRun)
+}
+
+// CloseResolvedReports closes resolved reports past their reopen window.
+func (pt *Portal) CloseResolvedReports() (int, error) { return pt.p.CloseResolvedReports() }

@@ -2,14 +2,17 @@ package hooks
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
 	"rsc.io/qr"
 )
 
@@ -21,6 +24,8 @@ var permitNumberPattern = regexp.MustCompile(`^[A-Z]{2,6}-[0-9]{4}-[0-9]{5,}$`)
 func (p *portal) bindPublicRoutes(g *router.RouterGroup[*core.RequestEvent]) {
 	g.GET("/verify/{number}", p.handleVerify)
 	g.GET("/verify/{number}/qr.svg", p.handleVerifyQR)
+	g.GET("/public/reports", p.handlePublicReports)
+	g.GET("/public/reports/{reference}/photos/{doc}", p.handlePublicPhoto)
 }
 
 // verifiedPermit is what anyone may learn about an issued permit: never the
@@ -110,4 +115,123 @@ func qrSVG(c *qr.Code, title string) string {
 	}
 	b.WriteString(`"/></svg>`)
 	return b.String()
+}
+
+// publicReport is what anyone may see of a problem report: no names, no
+// contact details, no private descriptions, a location rounded to about
+// 100 m, and only photos staff marked public.
+type publicReport struct {
+	Reference    string   `json:"reference"`
+	Category     string   `json:"category"`
+	CategoryES   string   `json:"category_es"`
+	Status       string   `json:"status"`
+	Created      string   `json:"created"`
+	Acknowledged string   `json:"acknowledged_at"`
+	Resolved     string   `json:"resolved_at"`
+	Description  string   `json:"description,omitempty"`
+	Lat          *float64 `json:"lat,omitempty"`
+	Lon          *float64 `json:"lon,omitempty"`
+	Photos       []string `json:"photos"`
+	Updated      string   `json:"updated"`
+}
+
+// handlePublicReports lists open reports and those resolved in the last 30
+// days, newest first, paged.
+func (p *portal) handlePublicReports(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	perPage, _ := strconv.Atoi(q.Get("perPage"))
+	if perPage < 1 || perPage > 100 {
+		perPage = 30
+	}
+	since, _ := types.ParseDateTime(p.now().UTC().AddDate(0, 0, -30))
+	where := dbx.Or(
+		dbx.In("status", "new", "acknowledged", "in_progress"),
+		dbx.And(dbx.In("status", "resolved", "closed"), dbx.NewExp("resolved_at >= {:since} OR closed_at >= {:since}", dbx.Params{"since": since.String()})),
+	)
+	switch q.Get("status") {
+	case "open":
+		where = dbx.In("status", "new", "acknowledged", "in_progress")
+	case "resolved":
+		where = dbx.And(dbx.In("status", "resolved", "closed"), dbx.NewExp("resolved_at >= {:since} OR closed_at >= {:since}", dbx.Params{"since": since.String()}))
+	}
+	cond := []dbx.Expression{where}
+	if code := q.Get("category"); code != "" {
+		cat, err := p.app.FindFirstRecordByFilter("complaint_categories", "code = {:c}", dbx.Params{"c": code})
+		if err != nil {
+			return e.JSON(http.StatusOK, map[string]any{"page": page, "perPage": perPage, "totalItems": 0, "items": []publicReport{}})
+		}
+		cond = append(cond, dbx.HashExp{"category": cat.Id})
+	}
+	var total int
+	if err := p.app.DB().Select("count(*)").From("complaints").Where(dbx.And(cond...)).Row(&total); err != nil {
+		return e.InternalServerError("", err)
+	}
+	records := []*core.Record{}
+	err := p.app.RecordQuery("complaints").Where(dbx.And(cond...)).OrderBy("created DESC").
+		Limit(int64(perPage)).Offset(int64((page - 1) * perPage)).All(&records)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	items := make([]publicReport, 0, len(records))
+	cats := map[string]*core.Record{}
+	for _, r := range records {
+		item := publicReport{
+			Reference: r.GetString("reference"), Status: r.GetString("status"), Created: r.GetString("created"),
+			Acknowledged: r.GetString("acknowledged_at"), Resolved: r.GetString("resolved_at"), Updated: r.GetString("updated"),
+			Photos: []string{},
+		}
+		cat, ok := cats[r.GetString("category")]
+		if !ok {
+			cat, _ = p.app.FindRecordById("complaint_categories", r.GetString("category"))
+			cats[r.GetString("category")] = cat
+		}
+		if cat != nil {
+			item.Category, item.CategoryES = cat.GetString("name_en"), cat.GetString("name_es")
+		}
+		if !r.GetBool("description_private") {
+			item.Description = r.GetString("description")
+		}
+		if r.GetBool("has_location") {
+			pt := r.GetGeoPoint("location")
+			lat, lon := roundTo(pt.Lat, 3), roundTo(pt.Lon, 3) // 0.001° ≈ 111 m of latitude
+			item.Lat, item.Lon = &lat, &lon
+		}
+		photos, _ := p.app.FindRecordsByFilter("documents", "complaint = {:c} && public = true", "created", 10, 0, dbx.Params{"c": r.Id})
+		for _, ph := range photos {
+			item.Photos = append(item.Photos, "/api/townhall/public/reports/"+item.Reference+"/photos/"+ph.Id)
+		}
+		items = append(items, item)
+	}
+	e.Response.Header().Set("Cache-Control", "public, max-age=60")
+	return e.JSON(http.StatusOK, map[string]any{"page": page, "perPage": perPage, "totalItems": total, "items": items})
+}
+
+// handlePublicPhoto serves a report photo that staff marked public.
+func (p *portal) handlePublicPhoto(e *core.RequestEvent) error {
+	lang := requestLang(e)
+	notFound := apiError(http.StatusNotFound, lang.T("not_found"))
+	r, err := p.app.FindFirstRecordByFilter("complaints", "reference = {:ref}", dbx.Params{"ref": e.Request.PathValue("reference")})
+	if err != nil {
+		return notFound
+	}
+	doc, err := p.app.FindRecordById("documents", e.Request.PathValue("doc"))
+	if err != nil || doc.GetString("complaint") != r.Id || !doc.GetBool("public") {
+		return notFound
+	}
+	fsys, err := p.app.NewFilesystem()
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	defer fsys.Close()
+	key := doc.BaseFilesPath() + "/" + doc.GetString("file")
+	e.Response.Header().Set("Cache-Control", "public, max-age=3600")
+	return fsys.Serve(e.Response, e.Request, key, doc.GetString("file"))
+}
+
+// roundTo rounds v to n decimal places.
+func roundTo(v float64, n int) float64 {
+	f := math.Pow(10, float64(n))
+	return math.Round(v*f) / f
 }

@@ -19,7 +19,7 @@ import (
 
 // RegisterCommands adds Townhall's own commands to the command line.
 func RegisterCommands(app *pocketbase.PocketBase, portal *hooks.Portal) {
-	app.RootCmd.AddCommand(seedCommand(app, portal), healthCommand())
+	app.RootCmd.AddCommand(seedCommand(app, portal), healthCommand(), escalateCommand(app, portal))
 }
 
 // seedCommand fills the data folder with the demo county.
@@ -102,4 +102,46 @@ func wrapServe(app *pocketbase.PocketBase, portal *hooks.Portal, serve *cobra.Co
 		}
 		return run(cmd, args)
 	}
+}
+
+// escalateCommand runs the escalation of overdue reports now.
+func escalateCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Command {
+	var dryRun bool
+	c := &cobra.Command{
+		Use:          "escalate [--dry-run]",
+		Short:        "Escalate overdue problem reports now, one line per report (--dry-run: only say what would happen)",
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := app.RunAllMigrations(); err != nil {
+				return fmt.Errorf("applying migrations: %w", err)
+			}
+			out := cmd.OutOrStdout()
+			done, err := portal.EscalateOverdue(dryRun)
+			if err != nil {
+				return err
+			}
+			failed := 0
+			for _, x := range done {
+				prefix := ""
+				if dryRun && x.Err == nil {
+					prefix = "would escalate "
+				}
+				fmt.Fprintln(out, prefix+x.String())
+				if x.Err != nil {
+					failed++
+				}
+			}
+			if len(done) == 0 {
+				fmt.Fprintln(out, "No report is due for escalation.")
+			} else if !dryRun {
+				fmt.Fprintln(out, "The emails are queued; the running server sends them within a minute.")
+			}
+			if failed > 0 {
+				return fmt.Errorf("%d report(s) could not be escalated (see above)", failed)
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be escalated without changing anything")
+	return c
 }

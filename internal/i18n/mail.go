@@ -77,3 +77,39 @@ var mailMessages = map[string]text{
 	"mail.assigned.subject":      {"Assigned to you: {title}", "Asignado a usted: {title}"},
 	"mail.assigned.body":         {"{title} was assigned to you.\n\n{link}", "{title} le fue asignado.\n\n{link}"},
 }
+
+func init() {
+	for k, v := range complaintMail {
+		messages[k] = v
+	}
+}
+
+var complaintMail = map[string]text{
+	"mail.complaint.new.subject": {"New report {reference_no}: {category}", "Nuevo reporte {reference_no}: {category}"},
+	"mail.complaint.new.body": {"A new {category} report {reference_no} at {address}:\n\n{description}\n\nIt must be resolved by {due}. Open it: {link}",
+		"Un nuevo reporte de {category} {reference_no} en {address}:\n\n{description}\n\nDebe resolverse antes del {due}. Ábralo: {link}"},
+	"mail.complaint.received.subject": {"We received your report {reference_no}", "Recibimos su reporte {reference_no}"},
+	"mail.complaint.received.body": {"Thank you for reporting a {category} problem at {address}. Your reference is {reference_no}. {department} will look at it and we will email you when it moves.\n\nFollow it here: {link}",
+		"Gracias por reportar un problema de {category} en {address}. Su referencia es {reference_no}. {department} lo revisará y le escribiremos cuando avance.\n\nSígalo aquí: {link}"},
+	"mail.complaint.acknowledge.subject": {"We are on it: {reference_no}", "Estamos en ello: {reference_no}"},
+	"mail.complaint.acknowledge.body": {"{department} has looked at your report {reference_no} ({category} at {address}) and put it in its work queue.\n\n{link}",
+		"{department} revisó su reporte {reference_no} ({category} en {address}) y lo puso en su cola de trabajo.\n\n{link}"},
+	"mail.complaint.resolve.subject": {"Resolved: {reference_no}", "Resuelto: {reference_no}"},
+	"mail.complaint.resolve.body": {"Your report {reference_no} ({category} at {address}) is resolved:\n\n{comment}\n\nIf the problem is still there, you can reopen the report from this page for a few days: {link}\n\nPlease tell us how we did on the same page.",
+		"Su reporte {reference_no} ({category} en {address}) está resuelto:\n\n{comment}\n\nSi el problema sigue, puede reabrir el reporte desde esta página durante unos días: {link}\n\nCuéntenos cómo lo hicimos en la misma página."},
+	"mail.complaint.reject.subject": {"About your report {reference_no}", "Sobre su reporte {reference_no}"},
+	"mail.complaint.reject.body": {"We could not take up your report {reference_no} ({category} at {address}):\n\n{comment}\n\n{link}",
+		"No pudimos atender su reporte {reference_no} ({category} en {address}):\n\n{comment}\n\n{link}"},
+	"mail.complaint.mark_duplicate.subject": {"Your report {reference_no} joins {primary}", "Su reporte {reference_no} se une a {primary}"},
+	"mail.complaint.mark_duplicate.body": {"Someone already reported the same problem as {primary}. We closed {reference_no} and you now follow {primary}: you will get its updates.\n\n{link}",
+		"Alguien ya reportó el mismo problema como {primary}. Cerramos {reference_no} y ahora usted sigue {primary}: recibirá sus novedades.\n\n{link}"},
+	"mail.complaint.reopen.subject": {"Reopened: {reference_no}", "Reabierto: {reference_no}"},
+	"mail.complaint.reopen.body": {"Your report {reference_no} is open again and back in {department}'s queue. New target date: {due}.\n\n{link}",
+		"Su reporte {reference_no} está abierto de nuevo y vuelve a la cola de {department}. Nueva fecha objetivo: {due}.\n\n{link}"},
+	"mail.complaint.close.subject": {"Closed: {reference_no}", "Cerrado: {reference_no}"},
+	"mail.complaint.close.body": {"Your report {reference_no} is closed. Thank you for helping keep the county in good shape.\n\n{link}",
+		"Su reporte {reference_no} está cerrado. Gracias por ayudar a mantener el condado en buen estado.\n\n{link}"},
+	"mail.complaint.escalated.subject": {"Overdue (level {level}): {reference_no} {category}", "Atrasado (nivel {level}): {reference_no} {category}"},
+	"mail.complaint.escalated.body": {"Report {reference_no} ({category} at {address}) missed its {reason} deadline of {deadline} and is escalated to level {level}.\n\nOpen it: {link}",
+		"El reporte {reference_no} ({category} en {address}) no cumplió su plazo de {reason} del {deadline} y se escala al nivel {level}.\n\nÁbralo: {link}"},
+}

@@ -71,3 +71,21 @@ var workflowMessages = map[string]text{
 	"body.invalid":                 {"We couldn't read what was sent. Please try again.", "No pudimos leer lo enviado. Intente de nuevo."},
 	"staff_only":                   {"Only county staff can do this.", "Solo el personal del condado puede hacer esto."},
 }
+
+func init() {
+	for k, v := range reportMessages {
+		messages[k] = v
+	}
+}
+
+var reportMessages = map[string]text{
+	"report.description_required":    {"Please describe the problem.", "Describa el problema."},
+	"report.description_too_long":    {"Please keep the description under %d characters.", "La descripción debe tener menos de %d caracteres."},
+	"report.location_range":          {"The map point is not a real place: latitude must be between -90 and 90 and longitude between -180 and 180.", "El punto del mapa no es un lugar real: la latitud debe estar entre -90 y 90 y la longitud entre -180 y 180."},
+	"report.reopen_window":           {"A resolved report can be reopened for %d days; please file a new report instead.", "Un reporte resuelto se puede reabrir durante %d días; presente un reporte nuevo."},
+	"report.duplicate_needs_primary": {"Give the reference of the original report (for example SR-2026-00017).", "Indique la referencia del reporte original (por ejemplo SR-2026-00017)."},
+	"report.duplicate_unknown":       {"There is no report %s.", "No existe el reporte %s."},
+	"report.duplicate_invalid":       {"Point to the original report, not to this one or to another duplicate.", "Indique el reporte original, no este ni otro duplicado."},
+	"feedback.once":                  {"You already rated this request. Thank you!", "Ya calificó esta solicitud. ¡Gracias!"},
+	"feedback.not_yet":               {"You can rate a request once it is resolved or closed.", "Puede calificar una solicitud cuando esté resuelta o cerrada."},
+}

@@ -1,0 +1,84 @@
+package hooks
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/townhall-portal/townhall/internal/sla"
+)
+
+// town is the county's own settings (the town_settings record), with the
+// defaults of a new installation where a value is missing.
+type town struct {
+	Name           string
+	Calendar       sla.Calendar
+	ReopenDays     int
+	MaxUploadMB    int
+	MaxMegapixels  int
+	EscalationWait time.Duration // business hours between escalation levels
+	EscalateEvery  int           // minutes between escalation runs
+}
+
+// townSettings reads the town's settings; a broken or missing record falls
+// back to the defaults (Mon–Fri 08:00–17:00 America/Chicago).
+func (p *portal) townSettings(app core.App) town {
+	t := town{Name: "Townhall", Calendar: sla.Default(), ReopenDays: 14, MaxUploadMB: 15, MaxMegapixels: 40, EscalationWait: 8 * time.Hour, EscalateEvery: 5}
+	r, err := app.FindFirstRecordByFilter("town_settings", "")
+	if err != nil {
+		return t
+	}
+	if cal, err := calendarOf(r); err == nil {
+		t.Calendar = cal
+	}
+	if v := r.GetString("town_name"); v != "" {
+		t.Name = v
+	}
+	if v := r.GetInt("reopen_days"); v > 0 {
+		t.ReopenDays = v
+	}
+	if v := r.GetInt("max_upload_mb"); v > 0 {
+		t.MaxUploadMB = v
+	}
+	if v := r.GetInt("max_megapixels"); v > 0 {
+		t.MaxMegapixels = v
+	}
+	if v := r.GetInt("escalation_every_minutes"); v > 0 {
+		t.EscalateEvery = v
+	}
+	if v := r.GetInt("escalation_delay_hours"); v > 0 {
+		t.EscalationWait = time.Duration(v) * time.Hour
+	}
+	return t
+}
+
+// calendarOf builds the business calendar of a town_settings record.
+func calendarOf(r *core.Record) (sla.Calendar, error) {
+	var holidays []string
+	if raw := r.GetString("holidays"); raw != "" && raw != "null" {
+		if err := json.Unmarshal([]byte(raw), &holidays); err != nil {
+			return sla.Calendar{}, err
+		}
+	}
+	return sla.NewCalendar(r.GetString("timezone"), r.GetStringSlice("work_days"),
+		r.GetString("open_time"), r.GetString("close_time"), holidays)
+}
+
+// townLocation is the county's time zone.
+func (p *portal) townLocation(app core.App) *time.Location {
+	return p.townSettings(app).Calendar.Location()
+}
+
+// registerTownSettings refuses a calendar that cannot work (unknown time
+// zone, no working day, closing before opening, a bad holiday date).
+func (p *portal) registerTownSettings() {
+	check := func(e *core.RecordEvent) error {
+		if _, err := calendarOf(e.Record); err != nil {
+			return validationError("timezone", "calendar", "The working calendar is not valid: "+err.Error())
+		}
+		return e.Next()
+	}
+	p.app.OnRecordCreate("town_settings").BindFunc(check)
+	p.app.OnRecordUpdate("town_settings").BindFunc(check)
+}
