@@ -94,7 +94,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"documents", "list", "", "", "anon=200: A=200:" + docA + " B=200:" + docB + " cx=200:" + docA + " cy=200:" + docB +
 			" dir=200:" + all(docA, docB) + " su=200:" + all(docA, docB), ""},
 		{"documents", "view", docA, "", "anon=404 A=200 B=404 cx=200 cy=404 dir=200 su=200", ""},
-		{"documents", "create", "", "permit=" + permitA + " kind=site_plan owner=$resident", "anon=400 A=200 B=400 cx=200 cy=400 dir=200 su=200", ""},
+		{"documents", "create", "", "permit=" + permitA + " kind=site_plan owner=$resident", "anon=400 A=200 B=404 cx=200 cy=403 dir=200 su=200", ""},
 		{"documents", "update", docA, `{"public":true}`, "anon=404 A=404 B=404 cx=200 cy=404 dir=200 su=200", ""},
 		{"documents", "delete", docA, "", "anon=404 A=204 B=404 cx=404 cy=404 dir=404 su=204", ""},
 

@@ -204,6 +204,11 @@ func buildFixtures(app core.App) error {
 		}
 	}
 
+	// the fixture documents' upload events are not part of the fixtures
+	if _, err := app.DB().NewQuery("DELETE FROM events WHERE action = 'document_added'").Execute(); err != nil {
+		return err
+	}
+
 	// the fixture reports already used SR-2026-00001 and 00002
 	if _, err := app.DB().NewQuery("INSERT INTO townhall_counters (key, value) VALUES ('complaint:SR:2026', 2)").Execute(); err != nil {
 		return err

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/townhall-portal/townhall/internal/media"
 )
 
 // Options adjusts the hooks for tests and tools.
@@ -19,9 +21,10 @@ type Options struct {
 // portal carries what the hooks share: the app, the clock and the locks that
 // keep a scheduled job from overlapping itself.
 type portal struct {
-	app  core.App
-	now  func() time.Time
-	jobs sync.Map // job name -> *sync.Mutex
+	app     core.App
+	now     func() time.Time
+	jobs    sync.Map // job name -> *sync.Mutex
+	uploads *uploads
 }
 
 // Register installs every Townhall hook, route and scheduled job on app and
@@ -33,13 +36,14 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	p := &portal{app: app, now: opts.Now}
+	p := &portal{app: app, now: opts.Now, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
 	registerGuards(app)
 	registerDefaults(app)
 	p.registerTownSettings()
 	p.registerPermits()
 	p.registerComplaints()
 	p.registerFeedback()
+	p.registerDocuments()
 	p.registerRoutes()
 	p.registerJobs()
 	return &Portal{p: p}

@@ -33,7 +33,7 @@ func (pt *Portal) RemindExpiringPermits() (int, error) { return pt.p.RemindExpir
 // WithApp returns the portal acting through app (e.g. a transaction), so a
 // caller can group several actions atomically.
 func (pt *Portal) WithApp(app core.App) *Portal {
-	return &Portal{p: &portal{app: app, now: pt.p.now}}
+	return &Portal{p: &portal{app: app, now: pt.p.now, uploads: pt.p.uploads}}
 }
 
 // App is the application the portal acts through.

@@ -89,3 +89,25 @@ var reportMessages = map[string]text{
 	"feedback.once":                  {"You already rated this request. Thank you!", "Ya calificó esta solicitud. ¡Gracias!"},
 	"feedback.not_yet":               {"You can rate a request once it is resolved or closed.", "Puede calificar una solicitud cuando esté resuelta o cerrada."},
 }
+
+func init() {
+	for k, v := range documentMessages {
+		messages[k] = v
+	}
+}
+
+var documentMessages = map[string]text{
+	"document.immutable":       {"A stored file can't be replaced; upload the new version as a new document.", "Un archivo guardado no se puede reemplazar; suba la nueva versión como un documento nuevo."},
+	"document.one_parent":      {"Attach the file to one application or one report.", "Adjunte el archivo a una solicitud o a un reporte."},
+	"document.state_permit":    {"This application is %s, so documents can't be added or changed now. If something is missing, contact the office.", "Esta solicitud está %s, así que ahora no se pueden agregar ni cambiar documentos. Si falta algo, comuníquese con la oficina."},
+	"document.state_complaint": {"This report is %s, so photos can't be added now.", "Este reporte está %s, así que ahora no se pueden agregar fotos."},
+	"document.kind":            {"Choose which of the requested documents this file is.", "Elija cuál de los documentos solicitados es este archivo."},
+	"document.no_file":         {"Choose a file to upload.", "Elija un archivo para subir."},
+	"document.too_large":       {"This file is %s MB; files can be at most %d MB. Try a smaller scan or photo.", "Este archivo tiene %s MB; los archivos pueden tener como máximo %d MB. Pruebe con un escaneo o foto más pequeño."},
+	"document.empty":           {"This file is empty. Choose the file again.", "Este archivo está vacío. Elija el archivo de nuevo."},
+	"document.type":            {"We accept PDF documents and JPEG, PNG or WebP pictures. This file is none of these.", "Aceptamos documentos PDF e imágenes JPEG, PNG o WebP. Este archivo no es ninguno de ellos."},
+	"document.pixels":          {"This picture is too large (over %d megapixels). Please take or send a smaller picture.", "Esta imagen es demasiado grande (más de %d megapíxeles). Tome o envíe una imagen más pequeña."},
+	"document.broken_image":    {"We couldn't read this picture; it may be damaged. Please try another one.", "No pudimos leer esta imagen; puede estar dañada. Pruebe con otra."},
+	"document.encrypted_pdf":   {"This PDF is password-protected; please upload an unprotected copy.", "Este PDF está protegido con contraseña; suba una copia sin protección."},
+	"document.broken_pdf":      {"This PDF is incomplete or damaged. Please save or scan it again and upload the new copy.", "Este PDF está incompleto o dañado. Guárdelo o escanéelo de nuevo y suba la nueva copia."},
+}

@@ -1,0 +1,280 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"github.com/townhall-portal/townhall/internal/forms"
+	"github.com/townhall-portal/townhall/internal/i18n"
+	"github.com/townhall-portal/townhall/internal/media"
+	"github.com/townhall-portal/townhall/internal/workflow"
+)
+
+// uploadSlots is how many uploads are normalised at once; more wait their
+// turn, so twenty residents sending phone photos together cannot exhaust
+// memory (one 40-megapixel photo needs about 215 MB while it is processed).
+const uploadSlots = 2
+
+// uploads bounds and measures the normalisation of uploads.
+type uploads struct {
+	limiter *media.Limiter
+	peak    atomic.Int64 // most normalisations seen running at once
+}
+
+// registerDocuments makes every stored file safe: the uploader may attach it
+// to that request in its current state, the content is a PDF or a picture
+// whatever its name, pictures are upright, downscaled and stripped of all
+// metadata, and nothing is half-saved when a file is refused. Files never
+// change once stored: a new version is a new document.
+func (p *portal) registerDocuments() {
+	p.app.OnRecordCreateRequest("documents").BindFunc(func(e *core.RecordRequestEvent) error {
+		if e.Auth != nil && !e.Auth.IsSuperuser() {
+			actor, err := actorOf(e.RequestEvent)
+			if err != nil {
+				return err
+			}
+			if err := p.checkAttach(e.App, e.Record, actor); err != nil {
+				return err
+			}
+		}
+		return e.Next()
+	})
+
+	p.app.OnRecordCreate("documents").BindFunc(func(e *core.RecordEvent) error {
+		lang := i18n.EN
+		if parent := documentParent(e.App, e.Record); parent != nil {
+			lang = i18n.Parse(parent.GetString("language"))
+		}
+		if err := p.normalizeUpload(e.App, e.Record, lang); err != nil {
+			return err
+		}
+		original := e.App
+		defer func() { e.App = original }()
+		return e.App.RunInTransaction(func(tx core.App) error {
+			e.App = tx
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return p.documentEvent(tx, e.Record, "document_added")
+		})
+	})
+
+	p.app.OnRecordUpdate("documents").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("file") != e.Record.Original().GetString("file") ||
+			e.Record.GetString("permit") != e.Record.Original().GetString("permit") ||
+			e.Record.GetString("complaint") != e.Record.Original().GetString("complaint") {
+			return validationError("file", "immutable", i18n.EN.T("document.immutable"))
+		}
+		return e.Next()
+	})
+
+	p.app.OnRecordDeleteRequest("documents").BindFunc(func(e *core.RecordRequestEvent) error {
+		original := e.App
+		defer func() { e.App = original }()
+		return e.App.RunInTransaction(func(tx core.App) error {
+			e.App = tx
+			if err := p.documentEvent(tx, e.Record, "document_removed"); err != nil {
+				return err
+			}
+			return e.Next()
+		})
+	})
+}
+
+// documentParent returns the application or report a document belongs to.
+func documentParent(app core.App, doc *core.Record) *core.Record {
+	if id := doc.GetString("permit"); id != "" {
+		if r, err := app.FindRecordById("permits", id); err == nil {
+			return r
+		}
+	}
+	if id := doc.GetString("complaint"); id != "" {
+		if r, err := app.FindRecordById("complaints", id); err == nil {
+			return r
+		}
+	}
+	return nil
+}
+
+// checkAttach decides whether actor may attach this document to its parent
+// now, and says why not in the actor's language.
+func (p *portal) checkAttach(app core.App, doc *core.Record, actor Actor) error {
+	lang := actor.Lang
+	permitID, complaintID := doc.GetString("permit"), doc.GetString("complaint")
+	if (permitID == "") == (complaintID == "") {
+		return validationError("permit", "parent", lang.T("document.one_parent"))
+	}
+	kind := requestKind{}
+	id := permitID
+	if permitID != "" {
+		kind = p.permitKind()
+	} else {
+		kind, id = p.complaintKind(), complaintID
+	}
+	parent, err := p.loadForActor(app, kind, id, actor)
+	if err != nil {
+		return err
+	}
+	status := parent.GetString("status")
+	if actor.Kind == workflow.Resident {
+		doc.Set("owner", actor.User.Id)
+		doc.Set("uploaded_by", "")
+		allowed := []string{"draft", "changes_requested"}
+		if kind.collection == "complaints" {
+			allowed = []string{"new"}
+		}
+		if !slices.Contains(allowed, status) {
+			return apiError(http.StatusConflict, lang.T("document.state_"+kind.machine.Name, lang.State(kind.machine.Name, status)))
+		}
+	} else {
+		if actor.Staff != nil {
+			doc.Set("uploaded_by", actor.Staff.Id)
+		}
+		doc.Set("owner", parent.GetString(kind.ownerField))
+		if kind.machine.IsTerminal(status) {
+			return apiError(http.StatusConflict, lang.T("document.state_"+kind.machine.Name, lang.State(kind.machine.Name, status)))
+		}
+	}
+	// the kind names one of the permit type's documents (or "other"); reports take photos
+	k := strings.TrimSpace(doc.GetString("kind"))
+	if kind.collection == "complaints" {
+		if k == "" {
+			doc.Set("kind", "photo")
+		}
+		return nil
+	}
+	t, err := app.FindRecordById("permit_types", parent.GetString("permit_type"))
+	if err != nil {
+		return err
+	}
+	docs, _ := forms.ParseDocuments([]byte(t.GetString("required_documents")))
+	keys := []string{"other"}
+	for _, d := range docs {
+		keys = append(keys, d.Key)
+	}
+	if !slices.Contains(keys, k) {
+		return validationError("kind", "unknown", lang.T("document.kind"))
+	}
+	return nil
+}
+
+// normalizeUpload replaces the uploaded file with its safe version and
+// records its hash, size and type; a refused file is explained.
+func (p *portal) normalizeUpload(app core.App, doc *core.Record, lang i18n.Lang) error {
+	files := doc.GetUnsavedFiles("file")
+	if len(files) != 1 {
+		return validationError("file", "required", lang.T("document.no_file"))
+	}
+	f := files[0]
+	limitMB := p.townSettings(app).MaxUploadMB
+	if f.Size > int64(limitMB)<<20 {
+		return validationError("file", "too_large", lang.T("document.too_large", megabytes(f.Size), limitMB))
+	}
+	data, err := readUpload(f, int64(limitMB)<<20)
+	if err != nil {
+		return err
+	}
+	if int64(len(data)) > int64(limitMB)<<20 {
+		return validationError("file", "too_large", lang.T("document.too_large", megabytes(int64(len(data))), limitMB))
+	}
+	var res media.Result
+	err = p.uploads.limiter.Do(context.Background(), func() error {
+		running := int64(p.uploads.limiter.InUse())
+		for {
+			peak := p.uploads.peak.Load()
+			if running <= peak || p.uploads.peak.CompareAndSwap(peak, running) {
+				break
+			}
+		}
+		var nerr error
+		res, nerr = media.Normalize(data, media.Limits{MaxPixels: p.townSettings(app).MaxMegapixels * 1_000_000})
+		return nerr
+	})
+	if err != nil {
+		return validationError("file", "refused", uploadRefusal(err, lang, p.townSettings(app).MaxMegapixels))
+	}
+	name := strings.TrimSuffix(f.OriginalName, filepath.Ext(f.OriginalName))
+	if name == "" {
+		name = "document"
+	}
+	stored, err := filesystem.NewFileFromBytes(res.Data, name+res.Ext)
+	if err != nil {
+		return err
+	}
+	doc.Set("file", stored)
+	if doc.GetString("original_name") == "" {
+		doc.Set("original_name", truncate(f.OriginalName, 255))
+	}
+	doc.Set("sha256", res.SHA256)
+	doc.Set("size", res.Size)
+	doc.Set("content_type", res.ContentType)
+	return nil
+}
+
+// readUpload reads an uploaded file, at most limit+1 bytes.
+func readUpload(f *filesystem.File, limit int64) ([]byte, error) {
+	rc, err := f.Reader.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, limit+1))
+}
+
+// uploadRefusal says why a file was refused, so the resident can fix it.
+func uploadRefusal(err error, lang i18n.Lang, maxMegapixels int) string {
+	switch {
+	case errors.Is(err, media.ErrEmpty):
+		return lang.T("document.empty")
+	case errors.Is(err, media.ErrUnsupportedType):
+		return lang.T("document.type")
+	case errors.Is(err, media.ErrTooManyPixels):
+		return lang.T("document.pixels", maxMegapixels)
+	case errors.Is(err, media.ErrBrokenImage):
+		return lang.T("document.broken_image")
+	case errors.Is(err, media.ErrEncryptedPDF):
+		return lang.T("document.encrypted_pdf")
+	case errors.Is(err, media.ErrBrokenPDF):
+		return lang.T("document.broken_pdf")
+	}
+	return lang.T("document.type")
+}
+
+// megabytes formats a byte count for people: 22.4.
+func megabytes(n int64) string { return fmt.Sprintf("%.1f", float64(n)/(1<<20)) }
+
+// documentEvent records an upload or removal in the parent's history.
+func (p *portal) documentEvent(tx core.App, doc *core.Record, action string) error {
+	parent := documentParent(tx, doc)
+	if parent == nil {
+		return nil
+	}
+	kind := p.permitKind()
+	if parent.Collection().Name == "complaints" {
+		kind = p.complaintKind()
+	}
+	actor := SystemActor()
+	if id := doc.GetString("uploaded_by"); id != "" {
+		if s, err := tx.FindRecordById("staff", id); err == nil {
+			actor = StaffActor(s)
+		}
+	} else if id := doc.GetString("owner"); id != "" {
+		if u, err := tx.FindRecordById("users", id); err == nil {
+			actor = ResidentActor(u)
+		}
+	}
+	return p.appendEvent(tx, kind, parent, event{Action: action, Public: true, Actor: actor, Data: map[string]any{
+		"document": doc.Id, "kind": doc.GetString("kind"), "name": doc.GetString("original_name"),
+		"sha256": doc.GetString("sha256"), "size": doc.GetInt("size"),
+	}})
+}
