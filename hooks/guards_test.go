@@ -79,3 +79,17 @@ func TestUnverifiedResidentCreatesNothing(t *testing.T) {
 		t.Fatalf("permits went from %d to %d", before, after)
 	}
 }
+
+// TestRateLimitsAreOn: repeated sign-in attempts from one address are slowed
+// down (the first-start settings turn rate limiting on).
+func TestRateLimitsAreOn(t *testing.T) {
+	e := newEnv(t)
+	last := 0
+	for i := 0; i < 12; i++ {
+		res := e.do(t, http.MethodPost, "/api/collections/users/auth-with-password", `{"identity":"a@resident.test","password":"wrong-password-1"}`, roleAnon)
+		last = res.Status
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("the 12th failed sign-in in a row answered %d, want 429", last)
+	}
+}

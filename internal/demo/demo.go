@@ -76,6 +76,9 @@ func Seed(app core.App, portal *hooks.Portal, out io.Writer) error {
 			}
 			created += n
 		}
+		if err := nameTheTown(txApp); err != nil {
+			return err
+		}
 		n, err := ensureAdmin(txApp)
 		if err != nil {
 			return err
@@ -150,4 +153,19 @@ func ensureAdmin(app core.App) (int, error) {
 		return 0, errors.New("superuser: " + err.Error())
 	}
 	return 1, nil
+}
+
+// nameTheTown gives a new installation's settings the demo county's name and
+// office, unless an administrator already changed them.
+func nameTheTown(app core.App) error {
+	s, err := app.FindFirstRecordByFilter("town_settings", "")
+	if err != nil || s.GetString("town_name") != "Townhall" {
+		return err
+	}
+	s.Set("town_name", "Pine County")
+	s.Set("office_email", "office@pinecounty.example")
+	s.Set("office_phone", "(555) 010-1000")
+	s.Set("office_address", "County Building, 1 Court Square, Pine Falls")
+	s.Set("holidays", []string{"2026-11-26", "2026-11-27", "2026-12-25", "2027-01-01"})
+	return app.Save(s)
 }

@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/townhall-portal/townhall/internal/media/mediatest"
+)
+
+// TestJourneySignUpApplyAndFollow: a new resident signs up, confirms the
+// email from the message we send, applies for a fence permit with a site
+// plan (upload progress shown), submits it and sees its status.
+func TestJourneySignUpApplyAndFollow(t *testing.T) {
+	p := newPage(t, 1280)
+	p.open("/signup.html")
+	p.axe("signup")
+	p.fill("#name", "Rosa Alvarez")
+	p.fill("#email", "rosa@example.net")
+	p.fill("#password", "a long fence password")
+	p.fill("#passwordConfirm", "a long fence password")
+	p.click("#signup button[type=submit]")
+	p.waitText("#content", "rosa@example.net")
+	p.axe("signup-done")
+
+	mail := lastMailTo(t, "rosa@example.net")
+	token := regexp.MustCompile(`verify-email\.html\?token=([A-Za-z0-9._-]+)`).FindStringSubmatch(mail)
+	if token == nil {
+		t.Fatalf("no confirmation link in the email: %s", mail)
+	}
+	p.open("/verify-email.html?token=" + token[1])
+	p.waitText("#content", "confirmed")
+	p.axe("verify-email-done")
+
+	p.open("/apply.html?type=FNC")
+	p.waitFor("#application")
+	p.axe("apply")
+	p.shot("apply")
+	p.fill("#site_address", "7 Birch Lane, Pine Falls")
+	p.fill("#f-height_feet", "6")
+	p.fill("#f-length_feet", "140")
+	p.click("#f-material-0")
+	p.click("#save")
+	p.waitText("#form-status", "saved")
+
+	plan := filepath.Join(t.TempDir(), "site-plan.pdf")
+	if err := os.WriteFile(plan, mediatest.MinimalPDF(""), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.SetUploadFiles(chromedp.CSS("#doc-site_plan"), []string{plan}))
+	p.waitText("#doc-site_plan-progress", "uploaded")
+	if v := eval[int](p, `document.querySelector("#doc-site_plan-progress progress").value`); v != 100 {
+		t.Errorf("the progress bar ended at %d", v)
+	}
+	p.axe("apply-with-document")
+	p.click("#submit")
+	p.waitText(".badge", "Submitted")
+	p.waitText("#history", "Submitted")
+	p.axe("request-permit")
+	p.shot("request-permit")
+}
+
+// TestJourneyApplicationErrorsNextToFields: submitting a half-filled
+// application shows each server message next to its field and in the summary.
+func TestJourneyApplicationErrorsNextToFields(t *testing.T) {
+	p := newPage(t, 360)
+	p.signIn("john@example.com", "townhall-demo")
+	p.open("/apply.html?type=FNC")
+	p.waitFor("#application")
+	p.fill("#f-height_feet", "12")
+	p.click("#submit")
+	p.waitFor(".error-summary")
+	p.waitText(".error-summary", "Fence height must be between 1 and 8 feet")
+	p.waitText("#f-height_feet-error, .field-error", "between 1 and 8")
+	if got := eval[string](p, `document.activeElement.className`); !strings.Contains(got, "error-summary") {
+		t.Errorf("focus is on %q, not the error summary", got)
+	}
+	if eval[string](p, `document.querySelector("#f-height_feet").getAttribute("aria-invalid")`) != "true" {
+		t.Error("the field is not marked invalid")
+	}
+	p.axe("apply-errors")
+	p.shot("apply-errors")
+}
+
+// TestJourneyReportAProblemWithAPhoto files a report with a photo and finds
+// it in My requests.
+func TestJourneyReportAProblemWithAPhoto(t *testing.T) {
+	p := newPage(t, 360)
+	p.signIn("maria@example.com", "townhall-demo")
+	p.open("/report.html?category=pothole")
+	p.waitFor("#report")
+	p.axe("report")
+	p.shot("report")
+	p.fill("#description", "Big pothole in front of the bakery, about 50 cm wide.")
+	p.fill("#address", "9 Main Street, Pine Falls")
+	photo := filepath.Join(t.TempDir(), "pothole.jpg")
+	if err := os.WriteFile(photo, mediatest.StdJPEG(t, mediatest.Quadrants(640, 480), 85), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.SetUploadFiles(chromedp.CSS("#photos"), []string{photo}))
+	p.click("#send")
+	p.waitFor("#done")
+	ref := regexp.MustCompile(`SR-\d{4}-\d{5}`).FindString(eval[string](p, `document.querySelector("#done").innerText`))
+	if ref == "" {
+		t.Fatal("no reference shown")
+	}
+	p.axe("report-done")
+	p.open("/my.html")
+	p.waitText("#reports", ref)
+	p.axe("my")
+	p.shot("my")
+	p.click("#reports a")
+	p.waitText("h1", ref)
+	p.waitFor("#documents img")
+	p.axe("request-complaint")
+}
+
+// TestJourneyVerifyAPermit checks a demo permit number without signing in.
+func TestJourneyVerifyAPermit(t *testing.T) {
+	p := newPage(t, 1280)
+	p.open("/verify.html")
+	p.axe("verify")
+	p.fill("#number", "fnc-2026-00001")
+	p.click("#verify button[type=submit]")
+	p.waitText("#result", "This permit is valid.")
+	p.waitText("#result", "Fence permit")
+	p.axe("verify-result")
+	p.shot("verify-result")
+	p.fill("#number", "FNC-2026-99999")
+	p.click("#verify button[type=submit]")
+	p.waitText(".error-summary", "No permit has this number")
+}
+
+// TestJourneySwitchToSpanish switches the language, which is remembered on
+// this device and in the profile.
+func TestJourneySwitchToSpanish(t *testing.T) {
+	p := newPage(t, 1280)
+	p.signIn("john@example.com", "townhall-demo")
+	p.open("/")
+	p.click("[data-testid=lang-switch]")
+	p.waitText(".site-nav", "Servicios")
+	if l := eval[string](p, "document.documentElement.lang"); l != "es" {
+		t.Fatalf("<html lang> is %q", l)
+	}
+	p.open("/help.html")
+	p.waitText("h1", "Ayuda")
+	u, err := srv.app.FindAuthRecordByEmail("users", "john@example.com")
+	if err != nil || u.GetString("language") != "es" {
+		t.Errorf("the profile language is %q (%v)", u.GetString("language"), err)
+	}
+	p.click("[data-testid=lang-switch]")
+	p.waitText(".site-nav", "Services")
+}

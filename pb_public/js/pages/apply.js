@@ -1,0 +1,243 @@
+// apply.js — a permit application: the form generated from the permit
+// type's field definitions, draft saving, the document checklist with
+// per-file upload progress, and submission.
+import { auth, list, getRecord, createRecord, updateRecord, deleteRecord, upload, action, eq, ApiError } from "../api.js";
+import { t } from "../i18n.js";
+import { $, $$, h, initPage, pick, txt, param, formatMoney, showErrors, showApiError, clearErrors, announce, busy, notice } from "../ui.js";
+
+const user = initPage({ requireSignIn: true });
+const box = $("#content");
+let permit = null; // the saved draft, once there is one
+let type = null;
+let docs = []; // uploaded documents
+
+const EDITABLE = ["draft", "changes_requested"];
+
+async function load() {
+  if (!user) return;
+  if (!user.verified) {
+    box.replaceChildren(h("div", { class: "notice warn" }, h("p", {}, t("apply.not_verified"), " ",
+      h("a", { href: "/verify-email.html" }, t("verify_email.resend")))));
+    return;
+  }
+  try {
+    if (param("id")) {
+      permit = await getRecord("permits", param("id"), { expand: "permit_type" });
+      type = permit.expand.permit_type;
+      docs = (await list("documents", { filter: eq("permit", permit.id), perPage: 200, sort: "created" })).items;
+    } else {
+      type = (await list("permit_types", { filter: eq("code", param("type")), perPage: 1 })).items[0];
+    }
+  } catch {
+    notice(box, t("request.not_found"), "error");
+    return;
+  }
+  if (!type) {
+    box.replaceChildren(h("p", { class: "notice warn" }, t("apply.type_missing"), " ", h("a", { href: "/" }, t("nav.services"))));
+    return;
+  }
+  $("h1").textContent = pick(type, "name");
+  document.title = `${pick(type, "name")} — ${t("site.name")}`;
+  if (permit && !EDITABLE.includes(permit.status)) {
+    box.replaceChildren(h("div", { class: "notice" }, h("p", {},
+      t("apply.readonly", { status: t(`status.permit.${permit.status}`).toLowerCase() }), " ",
+      h("a", { href: `/request.html?kind=permit&id=${permit.id}` }, t("my.open")))));
+    return;
+  }
+  render();
+}
+
+/** fieldInput draws one question of the form. */
+function fieldInput(f, value) {
+  const name = `data.${f.key}`;
+  const id = `f-${f.key}`;
+  const label = txt(f.label) + (f.unit && txt(f.unit) ? ` (${txt(f.unit)})` : "");
+  const req = f.required ? h("span", { class: "required-mark" }, ` ${t("required")}`) : null;
+  const hintId = f.help ? `${id}-hint` : null;
+  const hint = f.help ? h("span", { class: "hint", id: hintId }, txt(f.help)) : null;
+  const common = { id, name, "aria-describedby": hintId, "aria-required": f.required ? "true" : null };
+  const options = f.options || [];
+  switch (f.kind) {
+    case "long_text":
+      return h("div", { class: "field" }, h("label", { for: id }, label, req), hint, h("textarea", common, value ?? ""));
+    case "choice":
+    case "multi_choice":
+    case "yes_no": {
+      const multi = f.kind === "multi_choice";
+      const choices = f.kind === "yes_no" ? [{ value: "yes", label: { en: t("yes") } }, { value: "no", label: { en: t("no") } }] : options;
+      const current = f.kind === "yes_no" ? (value === true ? "yes" : value === false ? "no" : "") : value;
+      return h("fieldset", { class: "field", "data-field": name, "aria-describedby": hintId },
+        h("legend", {}, label, req), hint,
+        choices.map((o, i) => {
+          const oid = `${id}-${i}`;
+          const checked = multi ? Array.isArray(current) && current.includes(o.value) : current === o.value;
+          return h("div", { class: "choice" },
+            h("input", { type: multi ? "checkbox" : "radio", id: oid, name, value: o.value, checked }),
+            h("label", { for: oid }, f.kind === "yes_no" ? o.label.en : txt(o.label)));
+        }));
+    }
+    default: {
+      const type = { date: "date", email: "email", phone: "tel" }[f.kind] || "text";
+      const extra = f.kind === "number" ? { inputmode: "decimal" } : f.kind === "address" ? { autocomplete: "street-address" } : {};
+      return h("div", { class: "field" }, h("label", { for: id }, label, req), hint,
+        h("input", { ...common, ...extra, type, value: value ?? "" }));
+    }
+  }
+}
+
+/** answers reads the form's answers by field kind. */
+function answers(form) {
+  const out = {};
+  for (const f of type.fields || []) {
+    const name = `data.${f.key}`;
+    if (f.kind === "multi_choice") {
+      const v = $$(`input[name="${name}"]:checked`, form).map((i) => i.value);
+      if (v.length) out[f.key] = v;
+    } else if (f.kind === "choice" || f.kind === "yes_no") {
+      const c = $(`input[name="${name}"]:checked`, form);
+      if (c) out[f.key] = f.kind === "yes_no" ? c.value === "yes" : c.value;
+    } else {
+      const el = form.elements.namedItem(name);
+      const v = el ? el.value.trim() : "";
+      if (v !== "") out[f.key] = v;
+    }
+  }
+  return out;
+}
+
+function render() {
+  const data = (permit && permit.data) || {};
+  const form = h("form", { id: "application", novalidate: true });
+  if (permit && permit.status === "changes_requested") {
+    form.append(h("div", { class: "notice warn" }, h("p", {}, t("apply.changes"))));
+  }
+  if (type.fee > 0) form.append(h("p", { class: "muted" }, t("apply.fee_note", { fee: formatMoney(type.fee) })));
+  form.append(
+    h("div", { class: "field" }, h("label", { for: "site_address" }, t("apply.site")),
+      h("span", { class: "hint", id: "site-hint" }, t("apply.site_hint")),
+      h("input", { type: "text", id: "site_address", name: "site_address", autocomplete: "street-address", "aria-describedby": "site-hint", value: (permit && permit.site_address) || "" })),
+    h("h2", {}, t("apply.answers")),
+    ...(type.fields || []).map((f) => fieldInput(f, data[f.key])),
+    h("h2", {}, t("apply.documents")),
+    h("p", {}, t("apply.documents_intro")),
+    h("ul", { class: "checklist", id: "checklist", "data-field": "documents" }, (type.required_documents || []).map(docItem)),
+    h("div", { class: "button-row" },
+      h("button", { class: "button secondary", type: "button", id: "save", onclick: () => save(form, true) }, t("apply.save")),
+      h("button", { class: "button", type: "submit", id: "submit" }, t("apply.submit"))),
+    h("div", { id: "form-status", "aria-live": "polite" }));
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); submit(form); });
+  box.replaceChildren(form);
+}
+
+const ACCEPT = { pdf: "application/pdf,.pdf", image: "image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp" };
+
+/** docItem is one line of the document checklist. */
+function docItem(d) {
+  const id = `doc-${d.key}`;
+  const accept = (d.accept && d.accept.length ? d.accept : ["pdf", "image"]).map((a) => ACCEPT[a]).join(",");
+  const mine = docs.filter((x) => x.kind === d.key);
+  const li = h("li", { id: `${id}-item` },
+    h("h3", {}, txt(d.label)),
+    d.help ? h("p", { class: "hint", id: `${id}-hint` }, txt(d.help)) : null,
+    h("p", { class: "small", id: `${id}-state` }, mine.length ? `${t("apply.have")}:` : t("apply.missing")),
+    h("ul", { class: "uploaded", id: `${id}-files` }, mine.map(uploadedItem)),
+    h("div", { class: "field" },
+      h("label", { for: id }, t("apply.upload", { doc: txt(d.label) })),
+      h("input", { type: "file", id, name: id, accept, "aria-describedby": d.help ? `${id}-hint` : null,
+        onchange: (ev) => uploadFiles(d, ev.target) })),
+    h("div", { id: `${id}-progress` }));
+  return li;
+}
+
+function uploadedItem(doc) {
+  return h("li", { "data-doc": doc.id }, doc.original_name || doc.file, " ",
+    permit && permit.status === "draft"
+      ? h("button", { type: "button", class: "button secondary", onclick: () => removeDoc(doc) }, t("apply.remove", { name: doc.original_name || doc.file }))
+      : null);
+}
+
+async function uploadFiles(d, input) {
+  const form = $("#application");
+  const file = input.files && input.files[0];
+  if (!file) return;
+  if (!permit && !(await save(form, false))) return;
+  const id = `doc-${d.key}`;
+  const bar = h("progress", { max: "100", value: "0", "aria-label": t("apply.uploading", { name: file.name }) });
+  const status = h("p", { class: "small" }, t("apply.uploading", { name: file.name }));
+  $(`#${id}-progress`).replaceChildren(status, bar);
+  const fd = new FormData();
+  fd.append("permit", permit.id);
+  fd.append("kind", d.key);
+  fd.append("file", file);
+  try {
+    const doc = await upload("POST", "/api/collections/documents/records", fd, (p) => { bar.value = Math.round(p * 100); });
+    bar.value = 100;
+    docs.push(doc);
+    $(`#${id}-files`).append(uploadedItem(doc));
+    $(`#${id}-state`).textContent = `${t("apply.have")}:`;
+    status.textContent = t("apply.uploaded", { name: file.name });
+    status.setAttribute("role", "status");
+    announce(t("apply.uploaded", { name: file.name }));
+    input.value = "";
+  } catch (err) {
+    bar.remove();
+    const reason = (err instanceof ApiError && (err.fields.file || err.message)) || t("errors.generic");
+    status.className = "field-error";
+    status.textContent = t("apply.upload_failed", { name: file.name, reason });
+    announce(status.textContent);
+  }
+}
+
+async function removeDoc(doc) {
+  try {
+    await deleteRecord("documents", doc.id);
+    docs = docs.filter((x) => x.id !== doc.id);
+    const li = $(`[data-doc="${doc.id}"]`);
+    if (li) li.remove();
+    announce(t("apply.removed", { name: doc.original_name || doc.file }));
+  } catch (err) {
+    showApiError($("#application"), err);
+  }
+}
+
+/** save creates or updates the draft; it returns whether it worked. */
+async function save(form, tell) {
+  clearErrors(form);
+  const body = { site_address: form.site_address.value.trim(), data: answers(form) };
+  const button = $("#save");
+  busy(button, true);
+  try {
+    if (permit) {
+      permit = await updateRecord("permits", permit.id, body);
+    } else {
+      permit = await createRecord("permits", { ...body, permit_type: type.id, owner: auth().record.id });
+      history.replaceState(null, "", `/apply.html?id=${permit.id}`);
+    }
+    if (tell) {
+      $("#form-status").replaceChildren(h("p", { class: "notice ok" }, t("apply.saved")));
+      announce(t("apply.saved"));
+    }
+    return true;
+  } catch (err) {
+    showApiError(form, err);
+    return false;
+  } finally {
+    busy(button, false);
+  }
+}
+
+async function submit(form) {
+  const button = $("#submit");
+  if (!(await save(form, false))) return;
+  busy(button, true);
+  try {
+    await action("permits", permit.id, "submit");
+    location.href = `/request.html?kind=permit&id=${permit.id}&submitted=1`;
+  } catch (err) {
+    showApiError(form, err);
+  } finally {
+    busy(button, false);
+  }
+}
+
+load();

@@ -1,0 +1,131 @@
+// report.js — report a problem: category, description, where (address and an
+// optional map point from the device), photos with upload progress.
+import { auth, list, createRecord, upload, ApiError } from "../api.js";
+import { t } from "../i18n.js";
+import { $, h, initPage, pick, param, showErrors, showApiError, announce, busy, notice } from "../ui.js";
+
+const user = initPage({ requireSignIn: true });
+const box = $("#content");
+const MAX_PHOTOS = 5;
+
+async function load() {
+  if (!user) return;
+  if (!user.verified) {
+    box.replaceChildren(h("div", { class: "notice warn" }, h("p", {}, t("report.not_verified"), " ",
+      h("a", { href: "/verify-email.html" }, t("verify_email.resend")))));
+    return;
+  }
+  let categories;
+  try {
+    categories = (await list("complaint_categories", { filter: "active = true", sort: "name_en", perPage: 200 })).items;
+  } catch {
+    notice(box, t("errors.load"), "error");
+    return;
+  }
+  const chosen = param("category");
+  const form = h("form", { id: "report", novalidate: true },
+    h("p", {}, t("report.intro")),
+    h("div", { class: "field" }, h("label", { for: "category" }, t("report.category")),
+      h("select", { id: "category", name: "category", required: true },
+        h("option", { value: "" }, t("report.choose")),
+        categories.map((c) => h("option", { value: c.id, selected: c.code === chosen }, pick(c, "name"))))),
+    h("div", { class: "field" }, h("label", { for: "description" }, t("report.description")),
+      h("span", { class: "hint", id: "description-hint" }, t("report.description_hint")),
+      h("textarea", { id: "description", name: "description", required: true, maxlength: "5000", "aria-describedby": "description-hint" })),
+    h("div", { class: "choice field" }, h("input", { type: "checkbox", id: "description_private", name: "description_private" }),
+      h("label", { for: "description_private" }, t("report.private"))),
+    h("div", { class: "field" }, h("label", { for: "address" }, t("report.address")),
+      h("span", { class: "hint", id: "address-hint" }, t("report.address_hint")),
+      h("input", { type: "text", id: "address", name: "address", autocomplete: "street-address", "aria-describedby": "address-hint" })),
+    h("fieldset", { class: "field", "data-field": "location" },
+      h("legend", {}, t("report.location"), h("span", { class: "muted" }, ` ${t("optional")}`)),
+      h("button", { type: "button", class: "button secondary", id: "locate", onclick: locate }, t("report.use_location")),
+      h("p", { id: "location-status", "aria-live": "polite", class: "small" }),
+      h("div", { class: "field" }, h("label", { for: "lat" }, t("report.lat")),
+        h("input", { type: "text", inputmode: "decimal", id: "lat", name: "lat" })),
+      h("div", { class: "field" }, h("label", { for: "lon" }, t("report.lon")),
+        h("input", { type: "text", inputmode: "decimal", id: "lon", name: "lon" }))),
+    h("div", { class: "field" }, h("label", { for: "photos" }, t("report.photos"), h("span", { class: "muted" }, ` ${t("optional")}`)),
+      h("span", { class: "hint", id: "photos-hint" }, t("report.photos_hint")),
+      h("input", { type: "file", id: "photos", name: "photos", multiple: true, accept: "image/jpeg,image/png,image/webp", "aria-describedby": "photos-hint" })),
+    h("div", { id: "progress" }),
+    h("div", { class: "button-row" }, h("button", { class: "button", type: "submit", id: "send" }, t("report.submit"))));
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); send(form); });
+  box.replaceChildren(form);
+}
+
+function locate() {
+  const status = $("#location-status");
+  if (!navigator.geolocation) {
+    status.textContent = t("report.no_location");
+    return;
+  }
+  status.textContent = t("report.locating");
+  navigator.geolocation.getCurrentPosition((pos) => {
+    const lat = pos.coords.latitude.toFixed(6);
+    const lon = pos.coords.longitude.toFixed(6);
+    $("#lat").value = lat;
+    $("#lon").value = lon;
+    status.textContent = t("report.located", { lat, lon });
+  }, () => { status.textContent = t("report.no_location"); }, { enableHighAccuracy: true, timeout: 15000 });
+}
+
+async function send(form) {
+  const files = [...(form.photos.files || [])];
+  const errors = {};
+  if (!form.category.value) errors.category = t("report.choose");
+  if (!form.description.value.trim()) errors.description = t("report.description");
+  if (files.length > MAX_PHOTOS) errors.photos = t("report.too_many");
+  if (Object.keys(errors).length) return showErrors(form, errors);
+
+  const body = {
+    category: form.category.value,
+    reporter: auth().record.id,
+    description: form.description.value.trim(),
+    description_private: form.description_private.checked,
+    address: form.address.value.trim(),
+  };
+  const lat = form.lat.value.trim();
+  const lon = form.lon.value.trim();
+  if (lat !== "" || lon !== "") body.location = { lat: Number(lat), lon: Number(lon) };
+
+  const button = $("#send");
+  busy(button, true);
+  announce(t("report.sending"));
+  let report;
+  try {
+    report = await createRecord("complaints", body);
+  } catch (err) {
+    busy(button, false);
+    return showApiError(form, err);
+  }
+  // photos go up one by one, each with its own progress bar
+  const progress = $("#progress");
+  for (const file of files) {
+    const bar = h("progress", { max: "100", value: "0", "aria-label": t("apply.uploading", { name: file.name }) });
+    const line = h("p", { class: "small" }, t("apply.uploading", { name: file.name }));
+    progress.append(line, bar);
+    const fd = new FormData();
+    fd.append("complaint", report.id);
+    fd.append("kind", "photo");
+    fd.append("file", file);
+    try {
+      await upload("POST", "/api/collections/documents/records", fd, (p) => { bar.value = Math.round(p * 100); });
+      bar.value = 100;
+      line.textContent = t("apply.uploaded", { name: file.name });
+    } catch (err) {
+      line.className = "field-error";
+      line.textContent = t("apply.upload_failed", { name: file.name, reason: (err instanceof ApiError && (err.fields.file || err.message)) || "" });
+    }
+  }
+  const done = h("div", { class: "notice ok", role: "status", tabindex: "-1", id: "done" },
+    h("h2", {}, t("report.done_title")),
+    h("p", {}, t("report.done", { ref: report.reference })),
+    h("p", {}, h("a", { class: "button", href: `/request.html?kind=complaint&id=${report.id}` }, t("report.follow"))));
+  const failed = [...progress.querySelectorAll(".field-error")];
+  box.replaceChildren(done, ...failed);
+  done.focus();
+  announce(t("report.done", { ref: report.reference }));
+}
+
+load();

@@ -1,0 +1,45 @@
+// signup.js — a resident creates an account; we send the confirmation email.
+import { signUp, signIn, requestVerification, ApiError } from "../api.js";
+import { t, lang, setLang } from "../i18n.js";
+import { $, h, initPage, showErrors, showApiError, busy } from "../ui.js";
+
+initPage();
+
+const form = $("#signup");
+form.querySelector(`input[name=language][value=${lang()}]`).checked = true;
+
+form.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const data = {
+    name: form.name.value.trim(),
+    email: form.email.value.trim(),
+    password: form.password.value,
+    passwordConfirm: form.passwordConfirm.value,
+    language: form.language.value || lang(),
+  };
+  const errors = {};
+  if (!data.name) errors.name = t("signup.name_needed");
+  if (!data.email) errors.email = t("signup.email_needed");
+  if (data.password.length < 10) errors.password = t("signup.short");
+  else if (data.password !== data.passwordConfirm) errors.passwordConfirm = t("signup.mismatch");
+  if (Object.keys(errors).length) return showErrors(form, errors);
+
+  const button = form.querySelector("button[type=submit]");
+  busy(button, true);
+  try {
+    await signUp(data);
+    await requestVerification(data.email);
+    await signIn("users", data.email, data.password);
+    setLang(data.language, true);
+    $("#content").replaceChildren(
+      h("div", { class: "notice ok", role: "status", tabindex: "-1", id: "done" },
+        h("h2", {}, t("signup.done_title")),
+        h("p", {}, t("signup.done", { email: data.email }))));
+    $("#done").focus();
+  } catch (err) {
+    if (err instanceof ApiError && err.fields.email) showErrors(form, { email: t("signup.email_taken") });
+    else showApiError(form, err);
+  } finally {
+    busy(button, false);
+  }
+});

@@ -1,0 +1,262 @@
+// ui.js — shared page furniture: header and footer, translations, form
+// errors next to their fields, announcements for screen readers, formatting.
+
+import { auth, signOut, updateRecord, updateStoredRecord, list, ApiError } from "./api.js";
+import { t, lang, setLang, translate } from "./i18n.js";
+
+/** $ returns the first element matching selector. */
+export const $ = (sel, root = document) => root.querySelector(sel);
+/** $$ returns every element matching selector. */
+export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+
+/**
+ * h builds an element: h("a", {href: "/"}, "Home"). Attributes starting with
+ * "on" become listeners; text children are escaped by construction.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else if (k === "text") el.textContent = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+const NAV = [
+  ["/", "nav.services"],
+  ["/report.html", "nav.report"],
+  ["/my.html", "nav.my"],
+  ["/verify.html", "nav.verify"],
+  ["/problems.html", "nav.problems"],
+  ["/help.html", "nav.help"],
+];
+
+/** initPage translates the page, draws the header and footer and returns the signed-in resident (or null). */
+export function initPage({ requireSignIn = false } = {}) {
+  const a = auth();
+  const user = a && a.collection === "users" ? a.record : null;
+  if (user && user.language && !localStorage.getItem("th_lang")) setLang(user.language, false);
+  document.documentElement.lang = lang();
+  drawHeader(user);
+  drawFooter();
+  showTownName();
+  ensureLiveRegion();
+  translate(document);
+  if (requireSignIn && !user) {
+    location.replace("/signin.html?next=" + encodeURIComponent(location.pathname + location.search));
+    return null;
+  }
+  return user;
+}
+
+function drawHeader(user) {
+  const header = $("#site-header");
+  if (!header) return;
+  const here = location.pathname;
+  const items = NAV.map(([href, key]) =>
+    h("li", {}, h("a", { href, "data-i18n": key, "aria-current": here === href ? "page" : null }, t(key))));
+  if (user) {
+    items.push(h("li", {}, h("a", { href: "/profile.html", "data-i18n": "nav.profile", "aria-current": here === "/profile.html" ? "page" : null }, t("nav.profile"))));
+    items.push(h("li", {}, h("a", { href: "/", "data-i18n": "nav.signout", onclick: (ev) => { ev.preventDefault(); signOut(); location.href = "/"; } }, t("nav.signout"))));
+  } else {
+    items.push(h("li", {}, h("a", { href: "/signin.html", "data-i18n": "nav.signin", "aria-current": here === "/signin.html" ? "page" : null }, t("nav.signin"))));
+  }
+  const other = lang() === "es" ? "en" : "es";
+  header.className = "site-header";
+  header.replaceChildren(h("div", { class: "inner" },
+    h("a", { class: "brand", href: "/" }, t("site.name")),
+    h("nav", { class: "site-nav", "aria-label": t("nav.label") }, h("ul", {}, items)),
+    h("button", {
+      type: "button", class: "lang-switch", lang: other, "data-testid": "lang-switch",
+      onclick: () => switchLanguage(other),
+    }, other === "es" ? "Español" : "English"),
+  ));
+}
+
+/** showTownName puts the county's name in the header (kept for the visit). */
+async function showTownName() {
+  let name = sessionStorage.getItem("th_town");
+  if (!name) {
+    try {
+      const res = await list("town_settings", { perPage: 1, fields: "town_name" });
+      name = (res.items[0] && res.items[0].town_name) || "";
+      sessionStorage.setItem("th_town", name);
+    } catch {
+      return;
+    }
+  }
+  const brand = $(".brand");
+  if (brand && name) brand.textContent = name;
+}
+
+async function switchLanguage(l) {
+  setLang(l, true);
+  const a = auth();
+  if (a && a.collection === "users") {
+    try {
+      const rec = await updateRecord("users", a.record.id, { language: l });
+      updateStoredRecord(rec);
+    } catch {
+      /* the choice is still remembered on this device */
+    }
+  }
+  location.reload();
+}
+
+function drawFooter() {
+  const footer = $("#site-footer");
+  if (!footer) return;
+  footer.className = "site-footer";
+  footer.replaceChildren(h("div", { class: "inner" },
+    h("p", {}, t("footer.text"), " ", h("a", { href: "/help.html" }, t("footer.contact")))));
+}
+
+function ensureLiveRegion() {
+  if ($("#live")) return;
+  document.body.append(h("div", { id: "live", class: "visually-hidden", "aria-live": "polite", role: "status" }));
+}
+
+/** announce tells screen-reader users about a change (status updates, saves). */
+export function announce(message) {
+  const live = $("#live");
+  if (!live) return;
+  live.textContent = "";
+  setTimeout(() => { live.textContent = message; }, 50);
+}
+
+/** clearErrors removes the messages of an earlier attempt. */
+export function clearErrors(form) {
+  $$(".field-error", form).forEach((el) => el.remove());
+  $$("[aria-invalid], [aria-describedby]", form).forEach((el) => {
+    el.removeAttribute("aria-invalid");
+    const ids = (el.getAttribute("aria-describedby") || "").split(" ").filter((id) => !id.endsWith("-error"));
+    if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
+    else el.removeAttribute("aria-describedby");
+  });
+  const summary = $(".error-summary", form.parentElement || document);
+  if (summary) summary.remove();
+}
+
+/**
+ * showErrors puts each message next to its field and a summary with links to
+ * them at the top of the form, then moves focus to the summary.
+ * errors: {fieldName: message}; general: a message for the whole form.
+ */
+export function showErrors(form, errors, general) {
+  clearErrors(form);
+  const links = [];
+  for (const [name, message] of Object.entries(errors)) {
+    const input = form.querySelector(`[name="${CSS.escape(name)}"]`) || form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    if (!input) {
+      links.push(h("li", {}, message));
+      continue;
+    }
+    const id = `${name.replace(/\W/g, "-")}-error`;
+    const msg = h("span", { class: "field-error", id }, message);
+    const isControl = input.matches("input, select, textarea");
+    const container = isControl ? input.closest(".field, fieldset") || input.parentElement : input;
+    const label = container.matches(".field, fieldset") ? container.querySelector(":scope > label, :scope > legend, :scope > .label") : null;
+    if (label) label.after(msg);
+    else container.before(msg);
+    let target = isControl ? input : input.querySelector("input, select, textarea");
+    if (!target) {
+      target = input;
+      target.setAttribute("tabindex", "-1");
+    } else {
+      target.setAttribute("aria-invalid", "true");
+    }
+    target.setAttribute("aria-describedby", [target.getAttribute("aria-describedby"), id].filter(Boolean).join(" "));
+    if (!target.id) target.id = `${name.replace(/\W/g, "-")}-field`;
+    links.push(h("li", {}, h("a", { href: `#${target.id}` }, message)));
+  }
+  const summary = h("div", { class: "error-summary", role: "alert", tabindex: "-1" },
+    h("h2", {}, t("errors.title")),
+    general ? h("p", {}, general) : null,
+    links.length ? h("ul", {}, links) : null);
+  form.before(summary);
+  summary.focus();
+}
+
+/** showApiError shows a refusal from the server on a form, in plain language. */
+export function showApiError(form, err) {
+  if (!(err instanceof ApiError)) throw err;
+  const fields = {};
+  for (const [k, v] of Object.entries(err.fields)) fields[k] = v;
+  let general = err.message;
+  if (err.status === 0) general = t("errors.network");
+  else if (err.status === 429) general = t("errors.busy");
+  else if (!general || general === "Failed to create record." || general === "Failed to update record.") {
+    general = Object.keys(fields).length ? "" : t("errors.generic");
+  }
+  if (Object.keys(fields).length === 1 && Object.values(fields)[0] === general) general = "";
+  showErrors(form, fields, general);
+}
+
+/** notice puts a message box in place of el's content. */
+export function notice(el, message, kind = "") {
+  el.replaceChildren(h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, h("p", {}, message)));
+}
+
+const locales = { en: "en-US", es: "es-US" };
+
+/** formatDate shows a date (and time) for the reader's language. */
+export function formatDate(value, withTime = false) {
+  if (!value) return "";
+  const d = new Date(String(value).replace(" ", "T"));
+  if (isNaN(d)) return "";
+  const opts = withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "long" };
+  return new Intl.DateTimeFormat(locales[lang()], opts).format(d);
+}
+
+/** formatMoney shows dollars: $150.00. */
+export function formatMoney(v) {
+  return new Intl.NumberFormat(locales[lang()], { style: "currency", currency: "USD" }).format(Number(v || 0));
+}
+
+/** pick returns the Spanish or English text of a record field pair (name_en/name_es). */
+export function pick(rec, base) {
+  if (!rec) return "";
+  const es = rec[`${base}_es`];
+  return lang() === "es" && es ? es : rec[`${base}_en`] || rec[base] || "";
+}
+
+/** txt returns the reader's language of a {en, es} text. */
+export function txt(v) {
+  if (!v) return "";
+  if (typeof v === "string") return v;
+  return (lang() === "es" && v.es) || v.en || "";
+}
+
+/** statusBadge is a coloured label for a request's status. */
+export function statusBadge(kind, status) {
+  const tone = {
+    draft: "", submitted: "info", in_review: "info", changes_requested: "warn", approved: "ok", denied: "bad",
+    issued: "ok", expired: "", withdrawn: "", new: "info", acknowledged: "info", in_progress: "info",
+    resolved: "ok", closed: "", rejected: "bad", duplicate: "",
+  }[status] || "";
+  return h("span", { class: `badge ${tone}` }, t(`status.${kind}.${status}`));
+}
+
+/** param reads a query-string parameter. */
+export const param = (name) => new URLSearchParams(location.search).get(name) || "";
+
+/** setTitle sets the document title and the h1. */
+export function setTitle(text) {
+  document.title = `${text} — ${t("site.name")}`;
+  const h1 = $("h1");
+  if (h1) h1.textContent = text;
+}
+
+/** busy marks a button as working (and back). */
+export function busy(button, on) {
+  if (!button) return;
+  button.disabled = on;
+  button.setAttribute("aria-busy", on ? "true" : "false");
+}

@@ -1,0 +1,107 @@
+package pb_public
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+var (
+	stylesheet = regexp.MustCompile(`<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"`)
+	script     = regexp.MustCompile(`<script[^>]+src="([^"]+)"`)
+	imports    = regexp.MustCompile(`(?m)^\s*import\s[^;]*?from\s+"([^"]+)"|^\s*import\s+"([^"]+)"`)
+)
+
+// pageFiles returns every file a page loads: itself, its stylesheets and its
+// scripts with all the modules they import.
+func pageFiles(t *testing.T, page string) []string {
+	t.Helper()
+	seen := map[string]bool{page: true}
+	html, err := fs.ReadFile(FS, page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queue []string
+	for _, m := range stylesheet.FindAllSubmatch(html, -1) {
+		seen[strings.TrimPrefix(string(m[1]), "/")] = true
+	}
+	for _, m := range script.FindAllSubmatch(html, -1) {
+		queue = append(queue, strings.TrimPrefix(string(m[1]), "/"))
+	}
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		src, err := fs.ReadFile(FS, f)
+		if err != nil {
+			t.Fatalf("%s loads %s: %v", page, f, err)
+		}
+		for _, m := range imports.FindAllSubmatch(src, -1) {
+			spec := string(m[1]) + string(m[2])
+			if strings.HasPrefix(spec, "/") {
+				queue = append(queue, strings.TrimPrefix(spec, "/"))
+			} else {
+				queue = append(queue, path.Clean(path.Join(path.Dir(f), spec)))
+			}
+		}
+	}
+	var out []string
+	for f := range seen {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestEveryPageIsLight: no page ships more than 150 KB of HTML, CSS and
+// JavaScript (uncompressed); the compressed size is logged.
+func TestEveryPageIsLight(t *testing.T) {
+	pages, err := fs.Glob(FS, "*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, _ := fs.Glob(FS, "staff/*.html")
+	pages = append(pages, staff...)
+	if len(pages) < 10 {
+		t.Fatalf("only %d pages found", len(pages))
+	}
+	for _, page := range pages {
+		var raw, gz int
+		for _, f := range pageFiles(t, page) {
+			b, err := fs.ReadFile(FS, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw += len(b)
+			var buf bytes.Buffer
+			w := gzip.NewWriter(&buf)
+			_, _ = w.Write(b)
+			_ = w.Close()
+			gz += buf.Len()
+		}
+		t.Logf("%-28s %6.1f KB (%5.1f KB gzip)", page, float64(raw)/1024, float64(gz)/1024)
+		if raw > 150*1024 {
+			t.Errorf("%s ships %d bytes of HTML, CSS and JavaScript; the limit is 150 KB", page, raw)
+		}
+	}
+}
+
+// TestEverySiteFileIsEmbedded: what is in the folder is in the binary.
+func TestEverySiteFileIsEmbedded(t *testing.T) {
+	for _, want := range []string{"index.html", "404.html", "css/site.css", "js/api.js", "js/ui.js", "js/i18n.js", "js/strings.js", "staff/index.html"} {
+		if _, err := fs.Stat(FS, want); err != nil {
+			t.Errorf("%s is not embedded: %v", want, err)
+		}
+	}
+	if _, err := fs.Stat(FS, "embed.go"); err == nil {
+		t.Error("the Go source is served as part of the site")
+	}
+}
