@@ -179,10 +179,11 @@ type page struct {
 	width int64
 }
 
-// newPage opens a tab of the given width with a clean local storage.
+// newPage opens a tab of the given width in its own browser context (its own
+// storage and sign-in, like a separate person's browser).
 func newPage(t *testing.T, width int64) *page {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browserCtx)
+	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	p := &page{t: t, ctx: ctx, width: width}
 	// the first action on a tab's context opens the tab, for the life of that
@@ -278,10 +279,31 @@ func (p *page) fill(sel, value string) {
 	p.do(chromedp.SendKeys(chromedp.CSS(sel), value))
 }
 
+// choose picks an option of a select by its value, as a person would.
+func (p *page) choose(sel, value string) {
+	p.t.Helper()
+	ok := eval[bool](p, fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return false;
+		el.value = %q; el.dispatchEvent(new Event("change", {bubbles: true})); return el.value === %q })()`, sel, value, value))
+	if !ok {
+		p.t.Fatalf("%s has no option %q", sel, value)
+	}
+}
+
 // click clicks an element.
 func (p *page) click(sel string) {
 	p.t.Helper()
-	p.do(chromedp.Click(chromedp.CSS(sel)))
+	// a live update may redraw the element between finding and clicking it
+	var err error
+	for range 5 {
+		ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+		err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel)))
+		cancel()
+		if err == nil {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	p.t.Fatalf("clicking %s: %v", sel, err)
 }
 
 // shot saves a full-page screenshot in test-artifacts/screens.
@@ -339,6 +361,17 @@ func (p *page) axeViolations() []axeViolation {
 		p.t.Fatalf("axe result: %v", err)
 	}
 	return violations
+}
+
+// staffSignIn signs a demo staff member in on the staff console.
+func (p *page) staffSignIn(email string) {
+	p.t.Helper()
+	p.open("/staff/signin.html")
+	p.fill("#email", email)
+	p.fill("#password", "townhall-demo")
+	p.click("#signin button[type=submit]")
+	p.waitFor("#queue tbody a")
+	p.settle()
 }
 
 // signIn signs a demo resident in through the sign-in page.

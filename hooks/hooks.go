@@ -45,6 +45,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerFeedback()
 	p.registerDocuments()
 	p.registerRoutes()
+	p.registerStaffRoutes()
 	p.registerJobs()
 	return &Portal{p: p}
 }

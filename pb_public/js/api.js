@@ -201,3 +201,12 @@ export function eq(field, value) {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(String(value))) return `${field} = '__none__'`;
   return `${field} = '${value}'`;
 }
+
+/**
+ * like builds a filter "field ~ 'text'" for a search box; characters that
+ * could change the filter's meaning are dropped, never passed on.
+ */
+export function like(field, text) {
+  const clean = String(text).replace(/[^\p{L}\p{N} .@_-]/gu, "").trim().slice(0, 60);
+  return clean ? `${field} ~ '${clean}'` : "";
+}

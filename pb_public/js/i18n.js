@@ -5,9 +5,17 @@
 import { strings } from "./strings.js";
 
 const KEY = "th_lang";
+let forced = "";
+
+/** forceLang fixes this page's language whatever the reader chose (the staff console is in English). */
+export function forceLang(l) {
+  forced = l;
+  document.documentElement.lang = l;
+}
 
 /** lang is the reader's language: "en" or "es". */
 export function lang() {
+  if (forced) return forced;
   const stored = localStorage.getItem(KEY);
   if (stored === "en" || stored === "es") return stored;
   return (navigator.language || "en").toLowerCase().startsWith("es") ? "es" : "en";

@@ -3,7 +3,8 @@
 // per-file upload progress, and submission.
 import { auth, list, getRecord, createRecord, updateRecord, deleteRecord, upload, action, eq, ApiError } from "../api.js";
 import { t } from "../i18n.js";
-import { $, $$, h, initPage, pick, txt, param, formatMoney, showErrors, showApiError, clearErrors, announce, busy, notice } from "../ui.js";
+import { $, h, initPage, pick, txt, param, formatMoney, showApiError, clearErrors, announce, busy, notice } from "../ui.js";
+import { fieldInput, answers } from "../permitform.js";
 
 const user = initPage({ requireSignIn: true });
 const box = $("#content");
@@ -45,64 +46,6 @@ async function load() {
     return;
   }
   render();
-}
-
-/** fieldInput draws one question of the form. */
-function fieldInput(f, value) {
-  const name = `data.${f.key}`;
-  const id = `f-${f.key}`;
-  const label = txt(f.label) + (f.unit && txt(f.unit) ? ` (${txt(f.unit)})` : "");
-  const req = f.required ? h("span", { class: "required-mark" }, ` ${t("required")}`) : null;
-  const hintId = f.help ? `${id}-hint` : null;
-  const hint = f.help ? h("span", { class: "hint", id: hintId }, txt(f.help)) : null;
-  const common = { id, name, "aria-describedby": hintId, "aria-required": f.required ? "true" : null };
-  const options = f.options || [];
-  switch (f.kind) {
-    case "long_text":
-      return h("div", { class: "field" }, h("label", { for: id }, label, req), hint, h("textarea", common, value ?? ""));
-    case "choice":
-    case "multi_choice":
-    case "yes_no": {
-      const multi = f.kind === "multi_choice";
-      const choices = f.kind === "yes_no" ? [{ value: "yes", label: { en: t("yes") } }, { value: "no", label: { en: t("no") } }] : options;
-      const current = f.kind === "yes_no" ? (value === true ? "yes" : value === false ? "no" : "") : value;
-      return h("fieldset", { class: "field", "data-field": name, "aria-describedby": hintId },
-        h("legend", {}, label, req), hint,
-        choices.map((o, i) => {
-          const oid = `${id}-${i}`;
-          const checked = multi ? Array.isArray(current) && current.includes(o.value) : current === o.value;
-          return h("div", { class: "choice" },
-            h("input", { type: multi ? "checkbox" : "radio", id: oid, name, value: o.value, checked }),
-            h("label", { for: oid }, f.kind === "yes_no" ? o.label.en : txt(o.label)));
-        }));
-    }
-    default: {
-      const type = { date: "date", email: "email", phone: "tel" }[f.kind] || "text";
-      const extra = f.kind === "number" ? { inputmode: "decimal" } : f.kind === "address" ? { autocomplete: "street-address" } : {};
-      return h("div", { class: "field" }, h("label", { for: id }, label, req), hint,
-        h("input", { ...common, ...extra, type, value: value ?? "" }));
-    }
-  }
-}
-
-/** answers reads the form's answers by field kind. */
-function answers(form) {
-  const out = {};
-  for (const f of type.fields || []) {
-    const name = `data.${f.key}`;
-    if (f.kind === "multi_choice") {
-      const v = $$(`input[name="${name}"]:checked`, form).map((i) => i.value);
-      if (v.length) out[f.key] = v;
-    } else if (f.kind === "choice" || f.kind === "yes_no") {
-      const c = $(`input[name="${name}"]:checked`, form);
-      if (c) out[f.key] = f.kind === "yes_no" ? c.value === "yes" : c.value;
-    } else {
-      const el = form.elements.namedItem(name);
-      const v = el ? el.value.trim() : "";
-      if (v !== "") out[f.key] = v;
-    }
-  }
-  return out;
 }
 
 function render() {
@@ -203,7 +146,7 @@ async function removeDoc(doc) {
 /** save creates or updates the draft; it returns whether it worked. */
 async function save(form, tell) {
   clearErrors(form);
-  const body = { site_address: form.site_address.value.trim(), data: answers(form) };
+  const body = { site_address: form.site_address.value.trim(), data: answers(form, type.fields) };
   const button = $("#save");
   busy(button, true);
   try {

@@ -41,10 +41,11 @@ async function render() {
   const pages = Math.max(1, Math.ceil(res.totalItems / res.perPage));
   const pager = $("#pager");
   pager.setAttribute("aria-label", t("page.of", { page, pages }));
-  pager.replaceChildren(
+  pager.replaceChildren(...[
     page > 1 ? h("button", { type: "button", class: "button secondary", onclick: () => { page--; render(); } }, t("previous")) : null,
     h("span", {}, t("page.of", { page, pages })),
-    page < pages ? h("button", { type: "button", class: "button secondary", onclick: () => { page++; render(); } }, t("next")) : null);
+    page < pages ? h("button", { type: "button", class: "button secondary", onclick: () => { page++; render(); } }, t("next")) : null,
+  ].filter(Boolean));
 }
 
 $("#filters").addEventListener("change", () => { page = 1; render(); });

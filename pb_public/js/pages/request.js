@@ -25,8 +25,10 @@ async function load() {
   // live: the record's status and new history entries
   subscribe([`${collection}/${id}`, "events/*"], async (ev) => {
     if (ev.record.collectionName === collection && ev.record.id === id) {
+      const fresh = await getRecord(collection, id, { expand: kind === "permit" ? "permit_type,department" : "category,department,duplicate_of" });
+      if (fresh.updated === record.updated) return; // already shown
       const before = record.status;
-      record = await getRecord(collection, id, { expand: kind === "permit" ? "permit_type,department" : "category,department,duplicate_of" });
+      record = fresh;
       await render();
       if (before !== record.status) announce(t("request.status_changed", { status: t(`status.${kind}.${record.status}`) }));
     } else if (ev.record.collectionName === "events" && ev.record[kind] === id) {

@@ -1,0 +1,588 @@
+package hooks
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/townhall-portal/townhall/internal/workflow"
+)
+
+// The staff work queue: one list of the permit applications and problem
+// reports a staff member may work on, merged, filtered and sorted by urgency.
+//
+//	GET /api/townhall/staff/queue
+//
+// Staff only: anonymous callers get a 401, residents a 403. Staff see their
+// own department's work; directors and administrators (superusers) see every
+// department. Parameters (all optional; a bad value is a 400 naming it):
+//
+//	kind        permit | complaint (default both)
+//	type        a permit type id or code: permits of that type; alone, it
+//	            leaves reports out (with category, each filters its kind)
+//	category    a problem category id or code: likewise for reports
+//	status      a state or a comma list (default the open ones: permits
+//	            submitted, in_review, changes_requested, approved; reports
+//	            new, acknowledged, in_progress); all: any state. A kind none
+//	            of whose states is listed is left out.
+//	assignee    a staff id, me, or none (unassigned)
+//	overdue     1: only requests whose pending deadline has passed (0: no filter)
+//	escalated   1: only reports escalated at least once (permits never are)
+//	department  a department id; directors and administrators only: staff
+//	            may name their own department, another one is a 403
+//	q           text found in the reference (permit number) or address,
+//	            case-insensitive; % and _ match themselves
+//	sort        deadline (default: soonest first, those without one last,
+//	            then oldest first), created, -created
+//	page, perPage  1…, 1…100 (default 1, 30)
+//
+// The pending deadline is the one the department must meet now: a permit's
+// review_due_at while it is submitted or in review; a report's ack_due_at
+// while new, resolve_due_at while acknowledged or in progress. Other states
+// have none (the resident or nobody has to act), so they are never overdue.
+//
+// Answer: {"page", "perPage", "totalItems", "items"}, each item a queueRow.
+
+// registerStaffRoutes adds the staff console's API under /api/townhall/staff.
+func (p *portal) registerStaffRoutes() {
+	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "townhallStaffRoutes",
+		Func: func(se *core.ServeEvent) error {
+			se.Router.GET("/api/townhall/staff/queue", p.handleStaffQueue)
+			return se.Next()
+		},
+	})
+}
+
+// The states in which work waits for the department (the default filter).
+var (
+	queuePermitOpen    = []string{"submitted", "in_review", "changes_requested", "approved"}
+	queueComplaintOpen = openComplaintStates
+)
+
+const (
+	queueMaxPerPage = 100
+	queueMaxQuery   = 100 // characters of q
+)
+
+// queueFilter is a parsed, validated queue request.
+type queueFilter struct {
+	permits, complaints bool     // which kinds are listed
+	permitStatus        []string // nil: any state
+	complaintStatus     []string // nil: any state
+	permitType          string   // a permit type id
+	category            string   // a complaint category id
+	department          string   // "": every department
+	assigneeSet         bool     // filter on assignee:
+	assignee            string   // a staff id, or "" for nobody
+	overdue, escalated  bool
+	q                   string
+	sort                string // deadline, created, -created
+	page, perPage       int
+}
+
+// queueRow is one line of the queue. Reference is a report's reference or
+// an issued permit's number ("" before issue); Title is the permit type or
+// category name and the address; Deadline is the pending deadline ("" if
+// none); Applicant is the resident's name, or the name staff recorded for a
+// caller or walk-in applicant.
+type queueRow struct {
+	Kind            string `db:"kind" json:"kind"`
+	ID              string `db:"id" json:"id"`
+	Reference       string `db:"reference" json:"reference"`
+	Title           string `db:"-" json:"title"`
+	Status          string `db:"status" json:"status"`
+	Department      string `db:"department" json:"department"`
+	DepartmentName  string `db:"department_name" json:"department_name"`
+	Assignee        string `db:"assignee" json:"assignee"`
+	AssigneeName    string `db:"assignee_name" json:"assignee_name"`
+	Created         string `db:"created" json:"created"`
+	Deadline        string `db:"deadline" json:"deadline"`
+	Overdue         bool   `db:"overdue" json:"overdue"`
+	EscalationLevel int    `db:"escalation_level" json:"escalation_level"`
+	Applicant       string `db:"applicant" json:"applicant"`
+
+	ServiceName string `db:"service_name" json:"-"`
+	Place       string `db:"place" json:"-"`
+}
+
+// handleStaffQueue answers the staff work queue.
+func (p *portal) handleStaffQueue(e *core.RequestEvent) error {
+	actor, err := actorOf(e)
+	if err != nil {
+		return err
+	}
+	if actor.Kind != workflow.Staff || (actor.Staff == nil && actor.Superuser == nil) {
+		return apiError(http.StatusForbidden, actor.Lang.T("staff_only"))
+	}
+	f, err := p.parseQueueFilter(e.Request.URL.Query(), actor)
+	if err != nil {
+		return err
+	}
+	total, rows, err := p.queue(f)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	e.Response.Header().Set("Cache-Control", "no-store")
+	return e.JSON(http.StatusOK, map[string]any{"page": f.page, "perPage": f.perPage, "totalItems": total, "items": rows})
+}
+
+// parseQueueFilter reads and checks the query parameters; a bad value is a
+// 400 naming the parameter.
+func (p *portal) parseQueueFilter(q url.Values, actor Actor) (queueFilter, error) {
+	f := queueFilter{permits: true, complaints: true, sort: "deadline", page: 1, perPage: 30}
+
+	switch k := strings.TrimSpace(q.Get("kind")); k {
+	case "":
+	case "permit":
+		f.complaints = false
+	case "complaint":
+		f.permits = false
+	default:
+		return f, refusal(fmt.Sprintf("Invalid kind: use permit or complaint, not %q.", k))
+	}
+
+	if v := strings.TrimSpace(q.Get("type")); v != "" {
+		if !f.permits {
+			return f, refusal("Invalid type: it filters permit applications and can't be used with kind=complaint.")
+		}
+		id, err := p.catalogueID("permit_types", v, strings.ToUpper(v))
+		if err != nil {
+			return f, refusal(fmt.Sprintf("Invalid type: there is no permit type %q.", v))
+		}
+		f.permitType = id
+	}
+	if v := strings.TrimSpace(q.Get("category")); v != "" {
+		if !f.complaints {
+			return f, refusal("Invalid category: it filters problem reports and can't be used with kind=permit.")
+		}
+		id, err := p.catalogueID("complaint_categories", v, strings.ToLower(v))
+		if err != nil {
+			return f, refusal(fmt.Sprintf("Invalid category: there is no problem category %q.", v))
+		}
+		f.category = id
+	}
+	// a type alone narrows the list to permits, a category alone to reports
+	if f.permitType != "" && f.category == "" {
+		f.complaints = false
+	}
+	if f.category != "" && f.permitType == "" {
+		f.permits = false
+	}
+
+	f.permitStatus, f.complaintStatus = queuePermitOpen, queueComplaintOpen
+	if v := strings.TrimSpace(q.Get("status")); v == "all" {
+		f.permitStatus, f.complaintStatus = nil, nil
+	} else if v != "" {
+		f.permitStatus, f.complaintStatus = []string{}, []string{}
+		permitStates, complaintStates := workflow.Permit().States, workflow.Complaint().States
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s == "" {
+				continue
+			}
+			known := false
+			if f.permits && slices.Contains(permitStates, s) {
+				f.permitStatus, known = appendOnce(f.permitStatus, s), true
+			}
+			if f.complaints && slices.Contains(complaintStates, s) {
+				f.complaintStatus, known = appendOnce(f.complaintStatus, s), true
+			}
+			if !known {
+				return f, refusal(fmt.Sprintf("Invalid status: %q is not a state of %s.", s, kindNoun(f)))
+			}
+		}
+		if len(f.permitStatus)+len(f.complaintStatus) == 0 {
+			return f, refusal("Invalid status: name at least one state, or all.")
+		}
+		// a kind none of whose states was asked for is left out
+		f.permits = f.permits && len(f.permitStatus) > 0
+		f.complaints = f.complaints && len(f.complaintStatus) > 0
+	}
+
+	switch v := strings.TrimSpace(q.Get("assignee")); v {
+	case "":
+	case "none":
+		f.assigneeSet = true
+	case "me":
+		if actor.Staff == nil {
+			return f, refusal("Invalid assignee: me needs a staff account; administrators are never assigned work.")
+		}
+		f.assignee, f.assigneeSet = actor.Staff.Id, true
+	default:
+		if _, err := p.app.FindRecordById("staff", v); err != nil {
+			return f, refusal(fmt.Sprintf("Invalid assignee: there is no staff member %q (use a staff id, me or none).", v))
+		}
+		f.assignee, f.assigneeSet = v, true
+	}
+
+	var err error
+	if f.overdue, err = queueFlag(q, "overdue"); err != nil {
+		return f, err
+	}
+	if f.escalated, err = queueFlag(q, "escalated"); err != nil {
+		return f, err
+	}
+	if f.escalated {
+		f.permits = false // only problem reports escalate
+	}
+
+	allDepartments := actor.Superuser != nil || actor.Staff.GetString("role") == "director"
+	if !allDepartments {
+		f.department = actor.Staff.GetString("department")
+		if f.department == "" {
+			return f, apiError(http.StatusForbidden, "Your staff account belongs to no department: ask the administrator to set it.")
+		}
+	}
+	if v := strings.TrimSpace(q.Get("department")); v != "" {
+		if _, err := p.app.FindRecordById("departments", v); err != nil {
+			return f, refusal(fmt.Sprintf("Invalid department: there is no department %q.", v))
+		}
+		if !allDepartments && v != f.department {
+			return f, apiError(http.StatusForbidden, "Forbidden department: only directors can see another department's queue.")
+		}
+		f.department = v
+	}
+
+	f.q = strings.TrimSpace(q.Get("q"))
+	if utf8.RuneCountInString(f.q) > queueMaxQuery {
+		return f, refusal(fmt.Sprintf("Invalid q: search for at most %d characters.", queueMaxQuery))
+	}
+
+	switch v := strings.TrimSpace(q.Get("sort")); v {
+	case "", "deadline":
+	case "created", "-created":
+		f.sort = v
+	default:
+		return f, refusal(fmt.Sprintf("Invalid sort: use deadline, created or -created, not %q.", v))
+	}
+
+	if f.page, err = queueInt(q, "page", 1, 1, 1_000_000); err != nil {
+		return f, err
+	}
+	if f.perPage, err = queueInt(q, "perPage", 30, 1, queueMaxPerPage); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// catalogueID finds a permit type or complaint category by id or code.
+func (p *portal) catalogueID(collection, id, code string) (string, error) {
+	var found string
+	err := p.app.DB().Select("id").From(collection).
+		Where(dbx.NewExp("id = {:id} OR code = {:code}", dbx.Params{"id": id, "code": code})).
+		Limit(1).Row(&found)
+	return found, err
+}
+
+func appendOnce(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func kindNoun(f queueFilter) string {
+	switch {
+	case f.permits && f.complaints:
+		return "permit applications or problem reports"
+	case f.permits:
+		return "permit applications"
+	}
+	return "problem reports"
+}
+
+// queueFlag reads a yes/no parameter: 1/true or 0/false (or absent).
+func queueFlag(q url.Values, name string) (bool, error) {
+	switch v := strings.TrimSpace(q.Get(name)); v {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
+	default:
+		return false, refusal(fmt.Sprintf("Invalid %s: use 1 or 0, not %q.", name, v))
+	}
+}
+
+// queueInt reads a whole-number parameter within [lo, hi].
+func queueInt(q url.Values, name string, def, lo, hi int) (int, error) {
+	v := strings.TrimSpace(q.Get(name))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, refusal(fmt.Sprintf("Invalid %s: use a whole number from %d to %d, not %q.", name, lo, hi, v))
+	}
+	return n, nil
+}
+
+// How the queue stays fast with 100,000 requests. The count comes first,
+// from indexes only. Then:
+//
+//   - many matches (more than queueSortLimit): the page is the first rows of
+//     a merge of two streams (permits, reports) that SQLite reads already in
+//     order from an index, so it reads about a page of rows instead of
+//     sorting every match. The deadline order walks the indexes of migration
+//     1763900010 on (department, sort key, created, status) and (sort key,
+//     created, status), whose sort key is the pending deadline, or '~'
+//     (after every date) when there is none; requests in a closed state
+//     always have '~', so open work with a deadline comes first. The created
+//     orders walk the indexes on (department, created) and (created). The
+//     status filter is written "+status IN (…)": the unary plus keeps SQLite
+//     from seeking by status (and then sorting every match) and makes it
+//     check the status on the index entries it walks. A stream without any
+//     match is left out: SQLite would walk its whole index for a first row.
+//   - few matches: they are found the way the count found them (seeking by
+//     status, department, assignee…) and sorted. This is what makes a search
+//     (q) fast: its LIKE is read from the indexes on (status, department,
+//     reference, address), and a walk in order would read row after row for
+//     a rare match.
+//
+// The sort keys below must stay exactly the expressions of the migration;
+// TestQueuePlansUseTheQueueIndexes checks that SQLite uses those indexes.
+
+// queueSortLimit is the most matches sorted rather than walked in order.
+const queueSortLimit = 1000
+
+// noDeadline is the sort key of a request without a pending deadline.
+const noDeadline = "~"
+
+// Sort keys of the migration 1763900010_queue_indexes.
+const (
+	queuePermitKey = "CASE WHEN status IN ('submitted', 'in_review') AND review_due_at != '' THEN review_due_at ELSE '~' END"
+	queueReportKey = "CASE WHEN status = 'new' AND ack_due_at != '' THEN ack_due_at " +
+		"WHEN status IN ('acknowledged', 'in_progress') AND resolve_due_at != '' THEN resolve_due_at ELSE '~' END"
+)
+
+// queueSource is how one table appears in the queue. Its expressions use
+// only names and constants we chose; every value from the request is a
+// bound parameter.
+type queueSource struct {
+	kind, table string
+	prefix      string // of its parameter names
+	// key is the sort key: the deadline the department must meet now, or '~'.
+	key        string
+	reference  string // column
+	service    string // column: permit type / category
+	place      string // column: address
+	person     string // column: the resident
+	personName string // column: the name of a caller without an account
+	escalation string // expression
+}
+
+var (
+	queuePermits = queueSource{
+		kind: "permit", table: "permits", prefix: "p", key: queuePermitKey,
+		reference: "number", service: "permit_type", place: "site_address",
+		person: "owner", personName: "applicant_name", escalation: "0",
+	}
+	queueComplaints = queueSource{
+		kind: "complaint", table: "complaints", prefix: "c", key: queueReportKey,
+		reference: "reference", service: "category", place: "address",
+		person: "reporter", personName: "caller_name", escalation: "escalation_level",
+	}
+)
+
+// queueArm is one stream of the queue: a table with its part of the filter.
+type queueArm struct {
+	src      queueSource
+	statuses []string // nil: any
+	service  string
+}
+
+// arms lists the filter's streams.
+func (f queueFilter) arms() []queueArm {
+	var arms []queueArm
+	if f.permits {
+		arms = append(arms, queueArm{queuePermits, f.permitStatus, f.permitType})
+	}
+	if f.complaints {
+		arms = append(arms, queueArm{queueComplaints, f.complaintStatus, f.category})
+	}
+	return arms
+}
+
+// where is the stream's filter. walk says the stream is read in order from
+// an index (the status is then checked, not sought); otherwise SQLite seeks
+// by status, unless the overdue or escalated range is the better seek.
+func (a queueArm) where(f queueFilter, walk bool, params dbx.Params) string {
+	s := a.src
+	var exps []dbx.Expression
+	if a.statuses != nil {
+		names := make([]string, len(a.statuses))
+		for i, st := range a.statuses {
+			name := fmt.Sprintf("%s_status%d", s.prefix, i)
+			names[i] = "{:" + name + "}"
+			params[name] = st
+		}
+		status := "status IN (" + strings.Join(names, ", ") + ")"
+		if walk || f.overdue || f.escalated {
+			status = "+" + status
+		}
+		exps = append(exps, dbx.NewExp(status))
+	}
+	if f.department != "" {
+		exps = append(exps, dbx.NewExp("department = {:department}", dbx.Params{"department": f.department}))
+	}
+	if a.service != "" {
+		name := s.prefix + "_service"
+		exps = append(exps, dbx.NewExp(s.service+" = {:"+name+"}", dbx.Params{name: a.service}))
+	}
+	if f.assigneeSet {
+		exps = append(exps, dbx.NewExp("assignee = {:assignee}", dbx.Params{"assignee": f.assignee}))
+	}
+	if f.overdue {
+		exps = append(exps, dbx.NewExp(s.key+" < {:now}")) // '~' sorts after every date
+	}
+	if f.escalated {
+		// walking, the plus keeps SQLite on the walked index rather than the
+		// partial index of escalated reports (which it would have to sort)
+		escalated := s.escalation + " > 0"
+		if walk {
+			escalated = "+" + escalated
+		}
+		exps = append(exps, dbx.NewExp(escalated))
+	}
+	if f.q != "" {
+		exps = append(exps, dbx.NewExp(fmt.Sprintf(`(%s LIKE {:q} ESCAPE '\' OR %s LIKE {:q} ESCAPE '\')`, s.reference, s.place),
+			dbx.Params{"q": "%" + likeEscape(f.q) + "%"}))
+	}
+	if len(exps) == 0 {
+		return "1"
+	}
+	return dbx.And(exps...).Build(nil, params)
+}
+
+// likeEscape makes % and _ (and the escape character) match themselves.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// selectSQL is the stream's SELECT in the queue's common shape. Not
+// walking, the matches are found by the count's query, reading indexes
+// only, and then their rows.
+func (a queueArm) selectSQL(f queueFilter, walk bool, params dbx.Params) string {
+	s := a.src
+	where := a.where(f, walk, params)
+	if !walk {
+		where = fmt.Sprintf("rowid IN (SELECT rowid FROM %s WHERE %s)", s.table, where)
+	}
+	return fmt.Sprintf(`SELECT '%s' AS kind, id, %s AS reference, %s AS service, %s AS place, status, department, assignee,
+		created, %s AS dkey, %s AS escalation_level, %s AS person, %s AS person_name
+		FROM %s WHERE %s`,
+		s.kind, s.reference, s.service, s.place, s.key, s.escalation, s.person, s.personName,
+		s.table, where)
+}
+
+// queueOrder is the ORDER BY of a sort, over the streams' columns.
+func queueOrder(sort string) []string {
+	switch sort {
+	case "created":
+		return []string{"created", "id", "kind"}
+	case "-created":
+		return []string{"created DESC", "id DESC", "kind DESC"}
+	}
+	// soonest deadline first, then those without one, older first
+	return []string{"dkey", "created", "id", "kind"}
+}
+
+// queueParams are the parameters every queue query binds.
+func (p *portal) queueParams() dbx.Params {
+	now, err := types.ParseDateTime(p.now().UTC())
+	if err != nil {
+		now = types.NowDateTime()
+	}
+	return dbx.Params{"now": now.String()}
+}
+
+// countSQL counts each stream's matches: one row (arm, n) per stream.
+func (f queueFilter) countSQL(arms []queueArm, params dbx.Params) string {
+	parts := make([]string, len(arms))
+	for i, a := range arms {
+		parts[i] = fmt.Sprintf("SELECT %d AS arm, COUNT(*) AS n FROM %s WHERE %s", i, a.src.table, a.where(f, false, params))
+	}
+	return strings.Join(parts, " UNION ALL ")
+}
+
+// pageSQL reads one page of the streams, merged in order, and names its rows.
+func (f queueFilter) pageSQL(arms []queueArm, walk bool, params dbx.Params) string {
+	parts := make([]string, len(arms))
+	for i, a := range arms {
+		parts[i] = a.selectSQL(f, walk, params)
+	}
+	order := queueOrder(f.sort)
+	params["limit"] = f.perPage
+	params["offset"] = (f.page - 1) * f.perPage
+	return `SELECT q.kind, q.id, q.reference, q.status, q.department, q.assignee, q.created,
+		CASE WHEN q.dkey = '` + noDeadline + `' THEN '' ELSE q.dkey END AS deadline,
+		q.dkey < {:now} AS overdue, q.escalation_level, q.place,
+		COALESCE(d.name, '') AS department_name, COALESCE(s.name, '') AS assignee_name,
+		COALESCE(pt.name_en, cc.name_en, '') AS service_name,
+		COALESCE(NULLIF(u.name, ''), q.person_name, '') AS applicant
+	FROM (` + strings.Join(parts, "\n UNION ALL \n") + `
+		ORDER BY ` + strings.Join(order, ", ") + ` LIMIT {:limit} OFFSET {:offset}) q
+	LEFT JOIN departments d ON d.id = q.department
+	LEFT JOIN staff s ON q.assignee != '' AND s.id = q.assignee
+	LEFT JOIN permit_types pt ON q.kind = 'permit' AND pt.id = q.service
+	LEFT JOIN complaint_categories cc ON q.kind = 'complaint' AND cc.id = q.service
+	LEFT JOIN users u ON q.person != '' AND u.id = q.person
+	ORDER BY q.` + strings.Join(order, ", q.")
+}
+
+// queue runs the queue: the total and one page.
+func (p *portal) queue(f queueFilter) (int, []queueRow, error) {
+	rows := []queueRow{}
+	total, busy, err := p.countQueue(f)
+	if err != nil || total <= (f.page-1)*f.perPage {
+		return total, rows, err
+	}
+	params := p.queueParams()
+	page := f.pageSQL(busy, total > queueSortLimit, params)
+	if err := p.app.DB().NewQuery(page).Bind(params).All(&rows); err != nil {
+		return 0, nil, err
+	}
+	for i := range rows {
+		rows[i].Title = rows[i].ServiceName
+		if rows[i].Place != "" {
+			rows[i].Title += " — " + rows[i].Place
+		}
+	}
+	return total, rows, nil
+}
+
+// countQueue counts the filter's matches: the total and the streams that
+// have any, in order.
+func (p *portal) countQueue(f queueFilter) (int, []queueArm, error) {
+	arms := f.arms()
+	if len(arms) == 0 {
+		return 0, nil, nil
+	}
+	params := p.queueParams()
+	var counts []struct {
+		Arm int `db:"arm"`
+		N   int `db:"n"`
+	}
+	if err := p.app.DB().NewQuery(f.countSQL(arms, params)).Bind(params).All(&counts); err != nil {
+		return 0, nil, err
+	}
+	total := 0
+	var busy []queueArm
+	for i := range arms {
+		for _, c := range counts {
+			if c.Arm == i && c.N > 0 {
+				total += c.N
+				busy = append(busy, arms[i])
+			}
+		}
+	}
+	return total, busy, nil
+}
