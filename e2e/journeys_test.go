@@ -155,3 +155,30 @@ func TestJourneySwitchToSpanish(t *testing.T) {
 	p.click("[data-testid=lang-switch]")
 	p.waitText(".site-nav", "Services")
 }
+
+// TestKeyboardOnly signs in and reaches My requests with the keyboard alone:
+// the skip link first, then the form fields, Enter to send.
+func TestKeyboardOnly(t *testing.T) {
+	p := newPage(t, 1280)
+	p.open("/signin.html")
+	p.do(chromedp.KeyEvent("\t"))
+	if got := eval[string](p, `document.activeElement.className`); got != "skip-link" {
+		t.Fatalf("the first Tab lands on %q, not the skip link", got)
+	}
+	p.do(chromedp.KeyEvent("\r"))
+	p.waitText("h1", "Sign in")
+	// from the main content, Tab reaches the email field
+	for i := 0; i < 5 && eval[string](p, `document.activeElement.id`) != "email"; i++ {
+		p.do(chromedp.KeyEvent("\t"))
+	}
+	if eval[string](p, `document.activeElement.id`) != "email" {
+		t.Fatal("Tab never reached the email field")
+	}
+	p.do(chromedp.KeyEvent("john@example.com"), chromedp.KeyEvent("\t"), chromedp.KeyEvent("townhall-demo"), chromedp.KeyEvent("\r"))
+	p.waitText("h1", "My requests")
+	// the focus ring is visible on a focused link
+	p.do(chromedp.KeyEvent("\t"))
+	if style := eval[string](p, `getComputedStyle(document.activeElement).outlineStyle`); style == "none" {
+		t.Errorf("the focused element shows no outline")
+	}
+}

@@ -129,3 +129,29 @@ func TestStaffOfAnotherDepartmentIsRefused(t *testing.T) {
 	p.open("/staff/request.html?kind=complaint&id=democomplain004")
 	p.waitText(".notice", "belongs to another department")
 }
+
+// TestStaffPagesAccessible checks the staff pages not covered by the journeys.
+func TestStaffPagesAccessible(t *testing.T) {
+	p := newPage(t, 1280)
+	for _, path := range []string{"/staff/signin.html", "/staff/reset-password.html", "/staff/reset-password.html?token=x"} {
+		p.open(path)
+		p.waitFor("main form")
+		p.axe(path)
+		p.shot("staff" + path)
+	}
+	p.staffSignIn("director@pinecounty.example")
+	p.open("/staff/intake.html")
+	p.waitFor("#report-intake")
+	p.click("#what-permit")
+	p.waitFor("#permit-intake")
+	p.choose("#permit_type", "demotypefnc0001")
+	p.waitFor("#questions input")
+	p.axe("staff intake (permit)")
+	p.shot("staff_intake_permit")
+	p.open("/staff/mywork.html")
+	p.waitFor("#escalated")
+	p.axe("staff my work (director)")
+	p.open("/staff/?overdue=1&kind=complaint")
+	p.waitFor("#queue tbody tr")
+	p.axe("staff queue filtered")
+}

@@ -10,46 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/townhall-portal/townhall/internal/workflow"
-	"github.com/townhall-portal/townhall/pb_public"
 )
-
-// newStaffEnv is newEnv with the staff routes bound before the server
-// starts. (Once RegisterWith binds them itself, binding them again here
-// replaces the handler with the same id: still one route.)
-func newStaffEnv(t testing.TB) *testEnv {
-	t.Helper()
-	app, err := tests.NewTestApp(templateDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Cleanup)
-	clock := &testClock{now: testStart}
-	portal := RegisterWith(app, Options{Now: clock.Now})
-	portal.p.registerStaffRoutes()
-	ServeSite(app, pb_public.FS)
-
-	r, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	se := new(core.ServeEvent)
-	se.App = app
-	se.Router = r
-	if err := app.OnServe().Trigger(se, func(e *core.ServeEvent) error { return nil }); err != nil {
-		t.Fatal(err)
-	}
-	mux, err := r.BuildMux()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testEnv{app: app, handler: mux, portal: portal, clock: clock}
-}
 
 // queuePage is the queue's answer.
 type queuePage struct {
@@ -141,7 +106,7 @@ const (
 )
 
 func TestQueueAccess(t *testing.T) {
-	e := newStaffEnv(t)
+	e := newEnv(t)
 	openQueueFixtures(t, e)
 	cases := []struct {
 		role   string
@@ -178,7 +143,7 @@ func TestQueueAccess(t *testing.T) {
 
 // TestQueueRows checks every field of a row.
 func TestQueueRows(t *testing.T) {
-	e := newStaffEnv(t)
+	e := newEnv(t)
 	openQueueFixtures(t, e)
 	e.setStatus(t, "permits", permitB, "issued", map[string]any{"number": "TY-2026-00001"})
 	page, _ := e.queueAs(t, roleDirector, "?status=all&sort=created", http.StatusOK)
@@ -211,7 +176,7 @@ func TestQueueRows(t *testing.T) {
 }
 
 func TestQueueFilters(t *testing.T) {
-	e := newStaffEnv(t)
+	e := newEnv(t)
 	openQueueFixtures(t, e)
 	cases := []struct {
 		role, query string
@@ -268,7 +233,7 @@ func TestQueueFilters(t *testing.T) {
 // TestQueueOverdueFollowsTheClock: a report is overdue once the deadline of
 // its current state has passed (acknowledge while new, then resolve).
 func TestQueueOverdueFollowsTheClock(t *testing.T) {
-	e := newStaffEnv(t)
+	e := newEnv(t)
 	openQueueFixtures(t, e)
 	steps := []struct {
 		at   time.Duration
@@ -298,7 +263,7 @@ func TestQueueOverdueFollowsTheClock(t *testing.T) {
 // for the resident, or a permit type without a turnaround) comes after all
 // the dated work, oldest first.
 func TestQueueSortsUndatedWorkLast(t *testing.T) {
-	e := newStaffEnv(t)
+	e := newEnv(t)
 	openQueueFixtures(t, e)
 	e.setStatus(t, "permits", permitA, "changes_requested", nil)
 	e.setStatus(t, "permits", permitB, "submitted", map[string]any{"review_due_at": ""})
@@ -320,7 +285,7 @@ func TestQueueSortsUndatedWorkLast(t *testing.T) {
 }
 
 func TestQueuePaging(t *testing.T) {
-	e := newStaffEnv(t)
+	e := newEnv(t)
 	insertQueueRequests(t, e.app, 60, 40)
 	var total int
 	if err := e.app.DB().NewQuery("SELECT (SELECT COUNT(*) FROM permits) + (SELECT COUNT(*) FROM complaints)").Row(&total); err != nil {
@@ -355,7 +320,7 @@ func TestQueuePaging(t *testing.T) {
 // indexes in order, or sorting the few matches) give the same rows, in an
 // order that is the documented one.
 func TestQueueWalkAndSortAgree(t *testing.T) {
-	e := newStaffEnv(t)
+	e := newEnv(t)
 	insertQueueRequests(t, e.app, 300, 200)
 	e.clock.Set(testStart)
 	p := e.portal.p
@@ -423,7 +388,7 @@ func queueInOrder(sort string, a, b queueRow) bool {
 }
 
 func TestQueueRefusesBadParameters(t *testing.T) {
-	e := newStaffEnv(t)
+	e := newEnv(t)
 	cases := []struct {
 		role, query string
 		status      int
@@ -471,7 +436,7 @@ func TestQueueRefusesBadParameters(t *testing.T) {
 // walks them in order instead of sorting every match, and counts from
 // indexes only.
 func TestQueuePlansUseTheQueueIndexes(t *testing.T) {
-	e := newStaffEnv(t)
+	e := newEnv(t)
 	p := e.portal.p
 	cases := []struct {
 		role, query string
@@ -679,7 +644,7 @@ func weighted(w map[string]int) []string {
 // reports, 40,000 permit applications, 3 departments, ~40% open) and
 // reports the median and 99th-percentile latency of one request.
 func BenchmarkStaffQueue(b *testing.B) {
-	e := newStaffEnv(b)
+	e := newEnv(b)
 	insertQueueRequests(b, e.app, 60_000, 40_000)
 	e.app.Settings().RateLimits.Enabled = false // one client sending thousands of requests is the point here
 	cases := []struct{ name, role, query string }{

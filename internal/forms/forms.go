@@ -98,52 +98,39 @@ var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 // ParseFields decodes and validates field definitions. Empty input, "null"
 // and "[]" give an empty list. A broken definition gives a *DefinitionError.
 func ParseFields(raw []byte) ([]Field, error) {
-	items, err := splitList(raw, "field", maxFields)
-	if err != nil {
-		return nil, err
-	}
-	fields := make([]Field, len(items))
-	seen := make(map[string]int, len(items))
-	for i, item := range items {
-		f := &fields[i]
-		msg := decodeItem(item, f)
-		if msg == "" {
-			msg = checkKey(f.Key, "field", seen, i)
-		}
-		if msg == "" {
-			msg = checkField(f)
-		}
-		if msg != "" {
-			return nil, definitionError("field", i, f.Key, msg)
-		}
-	}
-	return fields, nil
+	return parseList(raw, "field", maxFields, func(f *Field) string { return f.Key }, checkField)
 }
 
 // ParseDocuments decodes and validates required-document definitions. Empty
 // input, "null" and "[]" give an empty list. A broken definition gives a
 // *DefinitionError.
 func ParseDocuments(raw []byte) ([]Document, error) {
-	items, err := splitList(raw, "document", maxDocuments)
+	return parseList(raw, "document", maxDocuments, func(d *Document) string { return d.Key }, checkDocument)
+}
+
+// parseList decodes a JSON list of definitions, checking each one's key
+// (present, well formed, unique) and then the definition itself.
+func parseList[T any](raw []byte, noun string, limit int, key func(*T) string, check func(*T) string) ([]T, error) {
+	items, err := splitList(raw, noun, limit)
 	if err != nil {
 		return nil, err
 	}
-	docs := make([]Document, len(items))
+	out := make([]T, len(items))
 	seen := make(map[string]int, len(items))
 	for i, item := range items {
-		d := &docs[i]
-		msg := decodeItem(item, d)
+		v := &out[i]
+		msg := decodeItem(item, v)
 		if msg == "" {
-			msg = checkKey(d.Key, "document", seen, i)
+			msg = checkKey(key(v), noun, seen, i)
 		}
 		if msg == "" {
-			msg = checkDocument(d)
+			msg = check(v)
 		}
 		if msg != "" {
-			return nil, definitionError("document", i, d.Key, msg)
+			return nil, definitionError(noun, i, key(v), msg)
 		}
 	}
-	return docs, nil
+	return out, nil
 }
 
 // splitList splits a JSON list into its items, refusing anything else and
