@@ -245,7 +245,7 @@ func (p *page) settle() {
 // waitFor waits until a CSS selector is visible.
 func (p *page) waitFor(sel string) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
 		url := eval[string](p, "location.href")
@@ -257,7 +257,7 @@ func (p *page) waitFor(sel string) {
 // waitText waits until the element's text contains want.
 func (p *page) waitText(sel, want string) {
 	p.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		got := eval[string](p, fmt.Sprintf(`(document.querySelector(%q)||{}).innerText||""`, sel))
 		if strings.Contains(got, want) {

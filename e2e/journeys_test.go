@@ -182,3 +182,19 @@ func TestKeyboardOnly(t *testing.T) {
 		t.Errorf("the focused element shows no outline")
 	}
 }
+
+// TestSignInNeverLeavesTheSite: a crafted next= cannot send a resident to
+// another site after signing in.
+func TestSignInNeverLeavesTheSite(t *testing.T) {
+	for _, next := range []string{"/%5Cevil.example", "/%09/evil.example", "//evil.example", "https://evil.example/"} {
+		p := newPage(t, 1280)
+		p.open("/signin.html?next=" + next)
+		p.fill("#email", "john@example.com")
+		p.fill("#password", "townhall-demo")
+		p.click("#signin button[type=submit]")
+		p.waitFor("a[href='/profile.html']")
+		if got := eval[string](p, "location.origin"); got != srv.url {
+			t.Errorf("next=%s sent the resident to %s", next, got)
+		}
+	}
+}

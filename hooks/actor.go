@@ -44,6 +44,9 @@ func actorOf(e *core.RequestEvent) (Actor, error) {
 	case e.Auth.IsSuperuser():
 		return Actor{Kind: workflow.Staff, Superuser: e.Auth, Lang: lang}, nil
 	case e.Auth.Collection().Name == "staff":
+		if !e.Auth.GetBool("active") {
+			return Actor{}, router.NewForbiddenError(lang.T("staff.inactive"), nil)
+		}
 		return Actor{Kind: workflow.Staff, Staff: e.Auth, Lang: lang}, nil
 	case e.Auth.Collection().Name == "users":
 		if !e.Auth.Verified() {

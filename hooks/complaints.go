@@ -172,6 +172,13 @@ func (p *portal) prepareComplaintAction(tx core.App, r *core.Record, c *change, 
 		if err != nil {
 			return err
 		}
+		// merging changes the primary too: its department's staff (or a director) decide
+		if !c.Actor.CanWorkOn(primary.GetString("department")) {
+			return apiError(http.StatusForbidden, lang.T("complaint.other_department"))
+		}
+		if !slices.Contains([]string{"new", "acknowledged", "in_progress", "resolved"}, primary.GetString("status")) {
+			return validationError("duplicate_of", "closed", lang.T("report.duplicate_closed"))
+		}
 		r.Set("duplicate_of", primary.Id)
 		r.Set("closed_at", now)
 		// the duplicate's reporter (and its followers) now follow the primary

@@ -153,6 +153,9 @@ func TestReportActionsEveryStateRoleAndAction(t *testing.T) {
 	roles := []string{roleAnon, roleResA, roleResB, roleClerkX, roleClerkY, roleDirector}
 	for _, from := range states {
 		e := newEnv(t)
+		// an open report of the same department to merge duplicates into
+		primary := fileReport(t, e, roleResB, `{"category":"`+catX+`","reporter":"`+resB+`","description":"The original","address":"1 A Street"}`)
+		primaryRef := e.record(t, "complaints", primary).GetString("reference")
 		for _, action := range actions {
 			for _, role := range roles {
 				e.setStatus(t, "complaints", complaintA, from, map[string]any{"resolved_at": testStart})
@@ -179,7 +182,7 @@ func TestReportActionsEveryStateRoleAndAction(t *testing.T) {
 						want = 409
 					}
 				}
-				body := `{"comment":"Done.","duplicate_of":"SR-2026-00002"}`
+				body := `{"comment":"Done.","duplicate_of":"` + primaryRef + `"}`
 				res := e.do(t, http.MethodPost, "/api/townhall/complaints/"+complaintA+"/"+action, body, role)
 				if res.Status != want {
 					t.Errorf("%s --%s--> by %s: %d, want %d: %s", from, action, role, res.Status, want, res.Body)

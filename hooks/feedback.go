@@ -11,6 +11,9 @@ import (
 func (p *portal) registerFeedback() {
 	p.app.OnRecordCreateRequest("feedback").BindFunc(func(e *core.RecordRequestEvent) error {
 		lang := requestLang(e.RequestEvent)
+		if (e.Record.GetString("complaint") == "") == (e.Record.GetString("permit") == "") {
+			return validationError("complaint", "one_parent", lang.T("feedback.one_parent"))
+		}
 		for _, parent := range []string{"complaint", "permit"} {
 			id := e.Record.GetString(parent)
 			if id == "" {

@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -44,9 +45,10 @@ func (p *portal) queueMail(tx core.App, m outMail) error {
 	}
 	r := core.NewRecord(col)
 	r.Set("to", m.To)
-	r.Set("subject", m.Subject)
-	r.Set("text", m.Text)
-	r.Set("html", textToHTML(m.Text))
+	// long addresses or comments must never stop the action the email announces
+	r.Set("subject", truncateRunes(m.Subject, 300))
+	r.Set("text", truncateRunes(m.Text, 50000))
+	r.Set("html", truncateRunes(textToHTML(truncateRunes(m.Text, 40000)), 200000))
 	r.Set("kind", m.Kind)
 	r.Set("dedupe_key", m.DedupeKey)
 	r.Set("status", "pending")
@@ -327,6 +329,15 @@ func (p *portal) SendOutbox() (sent, failed int, err error) {
 		}
 	}
 	return sent, failed, nil
+}
+
+// truncateRunes cuts s to at most n characters, on a character boundary.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }
 
 func truncate(s string, n int) string {

@@ -66,6 +66,13 @@ func (p *portal) registerPermits() {
 		return e.Next()
 	}
 	p.app.OnRecordCreate("permits").BindFunc(checkAnswers)
+	// staff filing for a walk-in or caller are recorded as the application's creator
+	p.app.OnRecordCreateRequest("permits").BindFunc(func(e *core.RecordRequestEvent) error {
+		if e.Auth != nil && e.Auth.Collection().Name == "staff" {
+			e.Record.Set("created_by", e.Auth.Id)
+		}
+		return e.Next()
+	})
 	p.app.OnRecordUpdate("permits").BindFunc(checkAnswers)
 }
 
@@ -104,6 +111,10 @@ func (p *portal) preparePermitAction(tx core.App, r *core.Record, c *change, in 
 	lang := c.Actor.Lang
 	switch c.Action {
 	case "submit":
+		// staff submit what was filed at the counter or by phone, not a resident's own draft
+		if c.Actor.Kind == workflow.Staff && r.GetString("created_by") == "" && r.GetString("owner") != "" {
+			return apiError(http.StatusForbidden, lang.T("permit.staff_submit"))
+		}
 		t, err := tx.FindRecordById("permit_types", r.GetString("permit_type"))
 		if err != nil || !t.GetBool("active") {
 			return refusal(lang.T("permit.type_inactive"))

@@ -28,9 +28,7 @@ var permitActions = []string{"submit", "start_review", "request_changes", "appro
 // derived from the state machine under test): state, action, who, new state.
 var allowedPermitSteps = []struct{ from, action, who, to string }{
 	{"draft", "submit", "resident", "submitted"},
-	{"draft", "submit", "staff", "submitted"},
 	{"changes_requested", "submit", "resident", "submitted"},
-	{"changes_requested", "submit", "staff", "submitted"},
 	{"submitted", "start_review", "staff", "in_review"},
 	{"submitted", "request_changes", "staff", "changes_requested"},
 	{"in_review", "request_changes", "staff", "changes_requested"},
@@ -81,6 +79,9 @@ func TestPermitActionsEveryStateRoleAndAction(t *testing.T) {
 				switch {
 				case role == roleAnon:
 					wantStatus = 401
+				case action == "submit" && anyoneMay(from, action) && (role == roleClerkX || role == roleDirector || role == roleSuperuser):
+					// staff submit walk-in applications, not a resident's own draft
+					wantStatus = 403
 				case role == roleResB:
 					wantStatus = 404 // another resident's application does not exist for them
 				case role == roleClerkY:
@@ -643,5 +644,26 @@ func BenchmarkPermitRoundTrip(b *testing.B) {
 				b.Fatalf("%s: %d %s", s.action, res.Status, res.Body)
 			}
 		}
+	}
+}
+
+// TestStaffSubmitWalkInApplications: staff submit what they filed for a
+// walk-in or caller; a resident's own draft is the resident's to submit.
+func TestStaffSubmitWalkInApplications(t *testing.T) {
+	e := newEnv(t)
+	res := e.do(t, http.MethodPost, "/api/collections/permits/records",
+		`{"permit_type":"`+typeY+`","applicant_name":"Walk In","applicant_phone":"555-0100"}`, roleClerkY)
+	if res.Status != 200 {
+		t.Fatalf("intake: %d %s", res.Status, res.Body)
+	}
+	id := docID(t, res)
+	if got := e.record(t, "permits", id).GetString("created_by"); got != clerkY {
+		t.Errorf("created_by %q", got)
+	}
+	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+id+"/submit", nil, roleClerkY); res.Status != 200 {
+		t.Errorf("staff submitting a walk-in application: %d %s", res.Status, res.Body)
+	}
+	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/submit", nil, roleClerkX); res.Status != 403 || !strings.Contains(res.Body, "Only the applicant") {
+		t.Errorf("staff submitting a resident's draft: %d %s", res.Status, res.Body)
 	}
 }

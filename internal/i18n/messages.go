@@ -111,3 +111,17 @@ var documentMessages = map[string]text{
 	"document.encrypted_pdf":   {"This PDF is password-protected; please upload an unprotected copy.", "Este PDF está protegido con contraseña; suba una copia sin protección."},
 	"document.broken_pdf":      {"This PDF is incomplete or damaged. Please save or scan it again and upload the new copy.", "Este PDF está incompleto o dañado. Guárdelo o escanéelo de nuevo y suba la nueva copia."},
 }
+
+func init() {
+	for k, v := range reviewMessages {
+		messages[k] = v
+	}
+}
+
+var reviewMessages = map[string]text{
+	"staff.inactive":          {"This staff account is no longer active.", "Esta cuenta de personal ya no está activa."},
+	"filter.plain":            {"Filters and sorting may only use this list's own fields.", "Los filtros y el orden solo pueden usar los campos propios de esta lista."},
+	"report.duplicate_closed": {"The original report is closed; mark this one as a duplicate of an open or resolved report, or handle it on its own.", "El reporte original está cerrado; márquelo como duplicado de un reporte abierto o resuelto, o atiéndalo por separado."},
+	"feedback.one_parent":     {"A rating is for one request: an application or a report.", "Una calificación es para una sola solicitud: una solicitud de permiso o un reporte."},
+	"permit.staff_submit":     {"Only the applicant can submit an application they started online; staff submit applications filed at the counter or by phone.", "Solo quien la empezó en línea puede enviar su solicitud; el personal envía las solicitudes presentadas en la oficina o por teléfono."},
+}

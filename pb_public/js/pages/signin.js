@@ -18,8 +18,7 @@ $("#signin").addEventListener("submit", async (ev) => {
   busy(button, true);
   try {
     await signIn("users", email, password);
-    const next = param("next");
-    location.href = next.startsWith("/") && !next.startsWith("//") ? next : "/my.html";
+    location.href = sameSite(param("next")) || "/my.html";
   } catch (err) {
     if (err instanceof ApiError && err.status === 400) showErrors(form, {}, t("signin.failed"));
     else showApiError(form, err);
@@ -27,3 +26,14 @@ $("#signin").addEventListener("submit", async (ev) => {
     busy(button, false);
   }
 });
+
+/** sameSite returns next as a path on this site, or "" for anything that leaves it. */
+function sameSite(next) {
+  if (!next) return "";
+  try {
+    const u = new URL(next, location.origin);
+    return u.origin === location.origin ? u.pathname + u.search : "";
+  } catch {
+    return "";
+  }
+}

@@ -15,8 +15,14 @@ $("#signin").addEventListener("submit", async (ev) => {
   busy(button, true);
   try {
     await signIn("staff", email, password);
-    const next = param("next");
-    location.href = next.startsWith("/staff/") ? next : "/staff/";
+    let next = "/staff/";
+    try {
+      const u = new URL(param("next") || "/staff/", location.origin);
+      if (u.origin === location.origin && u.pathname.startsWith("/staff/")) next = u.pathname + u.search;
+    } catch {
+      /* stay on the queue */
+    }
+    location.href = next;
   } catch (err) {
     if (err instanceof ApiError && err.status === 400) showErrors(form, {}, "The email address or password is not right, or the account is not active.");
     else showApiError(form, err);
