@@ -251,3 +251,16 @@ func TestEscalateCommand(t *testing.T) {
 		t.Fatalf("escalate exited %d: %s", code, out)
 	}
 }
+
+// TestCheckCommand reviews a demo folder: warnings only (no SMTP, a local
+// address), exit 0. Broken settings are tested in hooks/check_test.go.
+func TestCheckCommand(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
+		t.Fatalf("seed: %s", out)
+	}
+	code, out := run(t, dir, "check")
+	if code != 0 || !strings.Contains(out, "WARN  mail") || !strings.Contains(out, "0 problem(s)") {
+		t.Fatalf("check on the demo exited %d:\n%s", code, out)
+	}
+}

@@ -19,7 +19,7 @@ import (
 
 // RegisterCommands adds Townhall's own commands to the command line.
 func RegisterCommands(app *pocketbase.PocketBase, portal *hooks.Portal) {
-	app.RootCmd.AddCommand(seedCommand(app, portal), healthCommand(), escalateCommand(app, portal))
+	app.RootCmd.AddCommand(seedCommand(app, portal), healthCommand(), escalateCommand(app, portal), checkCommand(app, portal))
 }
 
 // seedCommand fills the data folder with the demo county.
@@ -144,4 +144,36 @@ func escalateCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Co
 	}
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be escalated without changing anything")
 	return c
+}
+
+// checkCommand reviews the configuration and prints what to fix; it exits 1
+// when something is broken (warnings alone exit 0).
+func checkCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Command {
+	return &cobra.Command{
+		Use:          "check",
+		Short:        "Check the configuration (mail, address, backups, calendar, departments, services) and say what to fix",
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := app.RunAllMigrations(); err != nil {
+				return fmt.Errorf("applying migrations: %w", err)
+			}
+			out := cmd.OutOrStdout()
+			failed, warned := 0, 0
+			for _, f := range portal.CheckConfiguration() {
+				mark := map[string]string{"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}[f.Level]
+				fmt.Fprintf(out, "%s  %-28s %s\n", mark, f.Subject, f.Message)
+				switch f.Level {
+				case "fail":
+					failed++
+				case "warn":
+					warned++
+				}
+			}
+			fmt.Fprintf(out, "\n%d problem(s), %d warning(s).\n", failed, warned)
+			if failed > 0 {
+				return fmt.Errorf("%d problem(s) need fixing", failed)
+			}
+			return nil
+		},
+	}
 }

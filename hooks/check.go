@@ -1,0 +1,116 @@
+package hooks
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/townhall-portal/townhall/internal/forms"
+)
+
+// Finding is one result of the configuration check.
+type Finding struct {
+	Level   string // "ok", "warn" or "fail"
+	Subject string
+	Message string
+}
+
+// CheckConfiguration looks at what an administrator sets up (mail, the public
+// address, backups, the town's calendar, departments, services, staff) and
+// at signs that an outside system is failing (mail stuck in the outbox). A
+// "fail" means something does not work; a "warn" something residents or
+// staff will notice.
+func (pt *Portal) CheckConfiguration() []Finding {
+	p := pt.p
+	app := p.app
+	var out []Finding
+	add := func(level, subject, format string, args ...any) {
+		out = append(out, Finding{level, subject, fmt.Sprintf(format, args...)})
+	}
+	s := app.Settings()
+
+	if n, _ := app.CountRecords(core.CollectionNameSuperusers); n == 0 {
+		add("warn", "administrator", "no administrator yet: run `townhall superuser upsert you@county.gov 'a-long-password'`")
+	} else {
+		add("ok", "administrator", "%d administrator account(s)", n)
+	}
+	if u, err := url.Parse(s.Meta.AppURL); err != nil || u.Host == "" || strings.HasPrefix(u.Hostname(), "localhost") || strings.HasPrefix(u.Hostname(), "127.") {
+		add("warn", "public address", "Application URL is %q: links in emails will not work for residents (dashboard → Settings → Application)", s.Meta.AppURL)
+	} else {
+		add("ok", "public address", "%s", s.Meta.AppURL)
+	}
+	switch {
+	case !s.SMTP.Enabled:
+		add("warn", "mail", "SMTP is not set up: emails wait in the outbox until it is (dashboard → Settings → Mail settings)")
+	case strings.HasSuffix(s.Meta.SenderAddress, ".invalid") || s.Meta.SenderAddress == "":
+		add("warn", "mail", "the sender address %q cannot receive replies or pass spam checks", s.Meta.SenderAddress)
+	default:
+		add("ok", "mail", "SMTP %s:%d, sender %s", s.SMTP.Host, s.SMTP.Port, s.Meta.SenderAddress)
+	}
+	if s.Backups.Cron == "" || s.Backups.CronMaxKeep < 1 {
+		add("warn", "backups", "automatic backups are off (dashboard → Settings → Backups)")
+	} else {
+		add("ok", "backups", "automatic backups %q, %d kept", s.Backups.Cron, s.Backups.CronMaxKeep)
+	}
+	if !s.RateLimits.Enabled {
+		add("warn", "rate limits", "rate limiting is off: sign-in and sign-up can be hammered")
+	} else {
+		add("ok", "rate limits", "on")
+	}
+
+	if r, err := app.FindFirstRecordByFilter("town_settings", ""); err != nil {
+		add("fail", "town settings", "the town_settings record is missing")
+	} else if _, err := calendarOf(r); err != nil {
+		add("fail", "town settings", "the working calendar is broken: %v", err)
+	} else {
+		add("ok", "town settings", "%s, %s", r.GetString("town_name"), r.GetString("timezone"))
+	}
+
+	depts, _ := app.FindRecordsByFilter("departments", "active = true", "name", 0, 0)
+	if len(depts) == 0 {
+		add("fail", "departments", "no active department")
+	}
+	for _, d := range depts {
+		if d.GetString("notify_email") == "" {
+			add("warn", "department "+d.GetString("name"), "no notify_email: new work is not announced by email")
+		}
+		staff, _ := app.CountRecords("staff", dbx.HashExp{"department": d.Id, "active": true})
+		if staff == 0 {
+			add("warn", "department "+d.GetString("name"), "no active staff member")
+		}
+	}
+
+	types, _ := app.FindRecordsByFilter("permit_types", "active = true", "code", 0, 0)
+	for _, t := range types {
+		if _, err := forms.ParseFields([]byte(t.GetString("fields"))); err != nil {
+			add("fail", "permit type "+t.GetString("code"), "form: %v", err)
+		}
+		if _, err := forms.ParseDocuments([]byte(t.GetString("required_documents"))); err != nil {
+			add("fail", "permit type "+t.GetString("code"), "documents: %v", err)
+		}
+	}
+	cats, _ := app.FindRecordsByFilter("complaint_categories", "active = true", "code", 0, 0)
+	for _, c := range cats {
+		if c.GetFloat("ack_hours") <= 0 || c.GetFloat("resolve_hours") <= 0 {
+			add("warn", "category "+c.GetString("code"), "no SLA hours: its reports never fall due or escalate")
+		}
+	}
+	add("ok", "services", "%d active permit type(s), %d active problem categor(y/ies)", len(types), len(cats))
+
+	if n, _ := app.CountRecords("outbox", dbx.HashExp{"status": "failed"}); n > 0 {
+		add("warn", "outbox", "%d email(s) gave up after repeated failures (see the outbox collection's last_error)", n)
+	}
+	hourAgo := p.now().UTC().Add(-time.Hour).Format("2006-01-02 15:04:05.000Z")
+	var stuck int
+	_ = app.DB().Select("count(*)").From("outbox").
+		Where(dbx.HashExp{"status": "pending"}).
+		AndWhere(dbx.NewExp("created < {:t}", dbx.Params{"t": hourAgo})).Row(&stuck)
+	if stuck > 0 {
+		add("warn", "outbox", "%d email(s) waiting for over an hour: is the mail server reachable?", stuck)
+	}
+	return out
+}
