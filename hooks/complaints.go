@@ -198,10 +198,10 @@ func (p *portal) prepareComplaintAction(tx core.App, r *core.Record, c *change, 
 			return err
 		}
 	case "reopen":
-		if !p.canReopenAt(tx, r, now) {
-			return apiError(http.StatusConflict, lang.T("report.reopen_window", p.townSettings(tx).ReopenDays))
-		}
 		t := p.townSettings(tx)
+		if !canReopenAt(r, now, t.ReopenDays) {
+			return apiError(http.StatusConflict, lang.T("report.reopen_window", t.ReopenDays))
+		}
 		r.Set("reopened_at", now)
 		r.Set("resolved_at", "")
 		r.Set("escalation_level", 0)
@@ -234,9 +234,13 @@ func findPrimaryReport(tx core.App, dup *core.Record, ref string, lang i18n.Lang
 }
 
 // canReopen reports whether a resolved report may still be reopened now.
-func (p *portal) canReopen(r *core.Record) bool { return p.canReopenAt(p.app, r, p.now()) }
+func (p *portal) canReopen(r *core.Record) bool {
+	return canReopenAt(r, p.now(), p.townSettings(p.app).ReopenDays)
+}
 
-func (p *portal) canReopenAt(app core.App, r *core.Record, now time.Time) bool {
+// canReopenAt reports whether a resolved report may be reopened at now,
+// reopenDays after its resolution.
+func canReopenAt(r *core.Record, now time.Time, reopenDays int) bool {
 	if r.GetString("status") != "resolved" {
 		return false
 	}
@@ -244,7 +248,7 @@ func (p *portal) canReopenAt(app core.App, r *core.Record, now time.Time) bool {
 	if resolved.IsZero() {
 		return true
 	}
-	return !now.After(resolved.Time().AddDate(0, 0, p.townSettings(app).ReopenDays))
+	return !now.After(resolved.Time().AddDate(0, 0, reopenDays))
 }
 
 // complaintVars are the placeholders of a report's emails.
@@ -256,18 +260,8 @@ func (p *portal) complaintVars(tx core.App, r *core.Record, lang i18n.Lang) map[
 		"noun":         lang.Noun("complaint"),
 		"description":  r.GetString("description"),
 	}
-	if c, err := tx.FindRecordById("complaint_categories", r.GetString("category")); err == nil {
-		vars["category"] = c.GetString("name_en")
-		if lang == i18n.ES && c.GetString("name_es") != "" {
-			vars["category"] = c.GetString("name_es")
-		}
-	}
-	if d, err := tx.FindRecordById("departments", r.GetString("department")); err == nil {
-		vars["department"] = d.GetString("name")
-		if lang == i18n.ES && d.GetString("name_es") != "" {
-			vars["department"] = d.GetString("name_es")
-		}
-	}
+	vars["category"] = nameOf(tx, "complaint_categories", r.GetString("category"), lang)
+	vars["department"] = nameOf(tx, "departments", r.GetString("department"), lang)
 	if due := r.GetDateTime("resolve_due_at"); !due.IsZero() {
 		vars["due"] = due.Time().In(p.townLocation(tx)).Format("2006-01-02 15:04")
 	}

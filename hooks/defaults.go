@@ -4,6 +4,8 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/townhall-portal/townhall/internal/i18n"
 )
 
 // registerDefaults fills the fields the server owns when a permit, report,
@@ -16,16 +18,17 @@ func registerDefaults(app core.App) {
 		if r.GetString("status") == "" {
 			r.Set("status", "draft")
 		}
+		setLanguageFromUser(e.App, r, "owner")
+		lang := i18n.Parse(r.GetString("language"))
 		t, err := e.App.FindRecordById("permit_types", r.GetString("permit_type"))
 		if err != nil {
-			return validationError("permit_type", "unknown", "Choose one of the permits we offer.")
+			return validationError("permit_type", "unknown", lang.T("permit.type_unknown"))
 		}
 		if !t.GetBool("active") {
-			return validationError("permit_type", "inactive", "We no longer take applications for this permit.")
+			return validationError("permit_type", "inactive", lang.T("permit.type_inactive"))
 		}
 		r.Set("department", t.GetString("department"))
 		r.Set("fee", t.GetFloat("fee"))
-		setLanguageFromUser(e.App, r, "owner")
 		return e.Next()
 	})
 	app.OnRecordCreate("complaints").BindFunc(func(e *core.RecordEvent) error {
@@ -33,18 +36,19 @@ func registerDefaults(app core.App) {
 		if r.GetString("status") == "" {
 			r.Set("status", "new")
 		}
+		setLanguageFromUser(e.App, r, "reporter")
+		lang := i18n.Parse(r.GetString("language"))
 		c, err := e.App.FindRecordById("complaint_categories", r.GetString("category"))
 		if err != nil {
-			return validationError("category", "unknown", "Choose what kind of problem you are reporting.")
+			return validationError("category", "unknown", lang.T("report.category_unknown"))
 		}
 		if !c.GetBool("active") {
-			return validationError("category", "inactive", "We no longer take reports in this category; please choose another.")
+			return validationError("category", "inactive", lang.T("report.category_inactive"))
 		}
 		r.Set("department", c.GetString("department"))
 		if r.GetString("source") == "" {
 			r.Set("source", "web")
 		}
-		setLanguageFromUser(e.App, r, "reporter")
 		return e.Next()
 	})
 	// the town's settings are one record: it can be edited, not duplicated or removed

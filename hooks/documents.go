@@ -176,7 +176,8 @@ func (p *portal) normalizeUpload(app core.App, doc *core.Record, lang i18n.Lang)
 		return validationError("file", "required", lang.T("document.no_file"))
 	}
 	f := files[0]
-	limitMB := p.townSettings(app).MaxUploadMB
+	town := p.townSettings(app)
+	limitMB := town.MaxUploadMB
 	if f.Size > int64(limitMB)<<20 {
 		return validationError("file", "too_large", lang.T("document.too_large", megabytes(f.Size), limitMB))
 	}
@@ -197,11 +198,11 @@ func (p *portal) normalizeUpload(app core.App, doc *core.Record, lang i18n.Lang)
 			}
 		}
 		var nerr error
-		res, nerr = media.Normalize(data, media.Limits{MaxPixels: p.townSettings(app).MaxMegapixels * 1_000_000})
+		res, nerr = media.Normalize(data, media.Limits{MaxPixels: town.MaxMegapixels * 1_000_000})
 		return nerr
 	})
 	if err != nil {
-		return validationError("file", "refused", uploadRefusal(err, lang, p.townSettings(app).MaxMegapixels))
+		return validationError("file", "refused", uploadRefusal(err, lang, town.MaxMegapixels))
 	}
 	name := strings.TrimSuffix(f.OriginalName, filepath.Ext(f.OriginalName))
 	if name == "" {

@@ -93,3 +93,35 @@ func TestRateLimitsAreOn(t *testing.T) {
 		t.Fatalf("the 12th failed sign-in in a row answered %d, want 429", last)
 	}
 }
+
+// TestSmallerRefusalsSayWhy covers the refusals of comments, assignment and
+// payment, each with the message a resident or clerk can act on.
+func TestSmallerRefusalsSayWhy(t *testing.T) {
+	e := newEnv(t)
+	long := strings.Repeat("x", 5001)
+	cases := []struct {
+		name, url, body, role string
+		status                int
+		want                  string
+	}{
+		{"empty comment", "/api/townhall/permits/" + permitA + "/comment", `{"comment":"  "}`, roleResA, 400, "Please write a comment."},
+		{"comment too long", "/api/townhall/permits/" + permitA + "/comment", `{"comment":"` + long + `"}`, roleResA, 400, "at most 5000 characters"},
+		{"assign to another department", "/api/townhall/permits/" + permitA + "/assign", `{"assignee":"` + clerkY + `"}`, roleClerkX, 400, "colleague of the department"},
+		{"resident assigning", "/api/townhall/permits/" + permitA + "/assign", `{"assignee":"` + clerkX + `"}`, roleResA, 403, "Only county staff"},
+		{"payment without a fee", "/api/townhall/permits/" + permitA + "/payment", `{"amount":1,"method":"cash"}`, roleClerkX, 400, "no fee"},
+		{"payment on a draft", "/api/townhall/permits/" + permitB + "/payment", `{"amount":40,"method":"cash"}`, roleClerkY, 409, "once the application is submitted"},
+		{"unknown category", "/api/collections/complaints/records", `{"category":"nosuchcategory1","reporter":"` + resB + `","description":"x"}`, roleResB, 400, "Elija qué tipo de problema"},
+		{"unknown permit type", "/api/collections/permits/records", `{"permit_type":"nosuchtype00001","owner":"` + resA + `"}`, roleResA, 400, "Choose one of the permits we offer."},
+	}
+	for _, c := range cases {
+		res := e.do(t, http.MethodPost, c.url, c.body, c.role)
+		if res.Status != c.status || !strings.Contains(res.Body, c.want) {
+			t.Errorf("%s: %d %.300s", c.name, res.Status, res.Body)
+		}
+	}
+	// a resident cannot comment on a closed request
+	e.setStatus(t, "permits", permitA, "withdrawn", nil)
+	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/comment", `{"comment":"hello"}`, roleResA); res.Status != 400 || !strings.Contains(res.Body, "contact the office") {
+		t.Errorf("comment on a closed request: %d %s", res.Status, res.Body)
+	}
+}

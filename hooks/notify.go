@@ -71,17 +71,25 @@ func textToHTML(s string) string {
 	return b.String()
 }
 
-// townName is the name the emails are signed with.
-func (p *portal) townName(app core.App) string {
-	if s, err := app.FindFirstRecordByFilter("town_settings", ""); err == nil && s.GetString("town_name") != "" {
-		return s.GetString("town_name")
+// nameOf is the name of a department, permit type or category in lang
+// (name_es when Spanish is asked for and given; name_en or name otherwise).
+func nameOf(tx core.App, collection, id string, lang i18n.Lang) string {
+	r, err := tx.FindRecordById(collection, id)
+	if err != nil {
+		return ""
 	}
-	return app.Settings().Meta.AppName
+	if lang == i18n.ES && r.GetString("name_es") != "" {
+		return r.GetString("name_es")
+	}
+	if n := r.GetString("name_en"); n != "" {
+		return n
+	}
+	return r.GetString("name")
 }
 
 // compose fills a mail template with the greeting and signature.
 func (p *portal) compose(app core.App, lang i18n.Lang, key string, vars map[string]string) (string, string) {
-	vars["town"] = p.townName(app)
+	vars["town"] = p.townSettings(app).Name
 	subject := lang.Fill(key+".subject", vars)
 	body := lang.T("mail.greeting") + "\n\n" + lang.Fill(key+".body", vars) + "\n\n" + lang.Fill("mail.signoff", vars)
 	return subject, body
@@ -100,19 +108,9 @@ func (p *portal) permitVars(tx core.App, r *core.Record, lang i18n.Lang) map[str
 		"link":    p.siteURL(tx, "/request.html?kind=permit&id="+r.Id),
 		"noun":    lang.Noun("permit"),
 	}
-	if t, err := tx.FindRecordById("permit_types", r.GetString("permit_type")); err == nil {
-		vars["type"] = t.GetString("name_en")
-		if lang == i18n.ES && t.GetString("name_es") != "" {
-			vars["type"] = t.GetString("name_es")
-		}
-	}
+	vars["type"] = nameOf(tx, "permit_types", r.GetString("permit_type"), lang)
 	vars["title"] = vars["type"] + " — " + vars["address"]
-	if d, err := tx.FindRecordById("departments", r.GetString("department")); err == nil {
-		vars["department"] = d.GetString("name")
-		if lang == i18n.ES && d.GetString("name_es") != "" {
-			vars["department"] = d.GetString("name_es")
-		}
-	}
+	vars["department"] = nameOf(tx, "departments", r.GetString("department"), lang)
 	if exp := r.GetDateTime("expires_at"); !exp.IsZero() {
 		vars["expires"] = exp.Time().In(p.townLocation(tx)).Format("2006-01-02")
 	}

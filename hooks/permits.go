@@ -78,9 +78,10 @@ func (p *portal) registerPermits() {
 
 // validateAnswers checks a permit's answers against its type's form.
 func validateAnswers(app core.App, r *core.Record, mode forms.Mode) (map[string]any, forms.Errors, error) {
+	lang := i18n.Parse(r.GetString("language"))
 	t, err := app.FindRecordById("permit_types", r.GetString("permit_type"))
 	if err != nil {
-		return nil, nil, validationError("permit_type", "unknown", "Choose one of the permits we offer.")
+		return nil, nil, validationError("permit_type", "unknown", lang.T("permit.type_unknown"))
 	}
 	fields, err := forms.ParseFields([]byte(t.GetString("fields")))
 	if err != nil {
@@ -89,7 +90,7 @@ func validateAnswers(app core.App, r *core.Record, mode forms.Mode) (map[string]
 	answers := map[string]any{}
 	if raw := strings.TrimSpace(r.GetString("data")); raw != "" && raw != "null" {
 		if err := r.UnmarshalJSONField("data", &answers); err != nil {
-			return nil, nil, validationError("data", "invalid", "The answers must be a JSON object.")
+			return nil, nil, validationError("data", "invalid", lang.T("permit.answers_not_object"))
 		}
 	}
 	clean, errs := forms.Validate(fields, answers, r.GetString("language"), mode)

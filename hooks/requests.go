@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -48,7 +49,7 @@ func readActionInput(e *core.RequestEvent, lang i18n.Lang) (actionInput, error) 
 		return in, nil
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(e.Response, e.Request.Body, 64<<10))
-	if err := dec.Decode(&in); err != nil && !errors.Is(err, context.Canceled) && err.Error() != "EOF" {
+	if err := dec.Decode(&in); err != nil && !errors.Is(err, io.EOF) {
 		return in, refusal(lang.T("body.invalid"))
 	}
 	in.Comment = strings.TrimSpace(in.Comment)

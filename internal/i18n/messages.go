@@ -119,9 +119,13 @@ func init() {
 }
 
 var reviewMessages = map[string]text{
-	"staff.inactive":          {"This staff account is no longer active.", "Esta cuenta de personal ya no está activa."},
-	"filter.plain":            {"Filters and sorting may only use this list's own fields.", "Los filtros y el orden solo pueden usar los campos propios de esta lista."},
-	"report.duplicate_closed": {"The original report is closed; mark this one as a duplicate of an open or resolved report, or handle it on its own.", "El reporte original está cerrado; márquelo como duplicado de un reporte abierto o resuelto, o atiéndalo por separado."},
-	"feedback.one_parent":     {"A rating is for one request: an application or a report.", "Una calificación es para una sola solicitud: una solicitud de permiso o un reporte."},
-	"permit.staff_submit":     {"Only the applicant can submit an application they started online; staff submit applications filed at the counter or by phone.", "Solo quien la empezó en línea puede enviar su solicitud; el personal envía las solicitudes presentadas en la oficina o por teléfono."},
+	"permit.type_unknown":       {"Choose one of the permits we offer.", "Elija uno de los permisos que ofrecemos."},
+	"permit.answers_not_object": {"We could not read the answers; please fill in the form again.", "No pudimos leer las respuestas; complete el formulario otra vez."},
+	"report.category_unknown":   {"Choose what kind of problem you are reporting.", "Elija qué tipo de problema está reportando."},
+	"report.category_inactive":  {"We no longer take reports in this category; please choose another.", "Ya no aceptamos reportes de este tipo; elija otro."},
+	"staff.inactive":            {"This staff account is no longer active.", "Esta cuenta de personal ya no está activa."},
+	"filter.plain":              {"Filters and sorting may only use this list's own fields.", "Los filtros y el orden solo pueden usar los campos propios de esta lista."},
+	"report.duplicate_closed":   {"The original report is closed; mark this one as a duplicate of an open or resolved report, or handle it on its own.", "El reporte original está cerrado; márquelo como duplicado de un reporte abierto o resuelto, o atiéndalo por separado."},
+	"feedback.one_parent":       {"A rating is for one request: an application or a report.", "Una calificación es para una sola solicitud: una solicitud de permiso o un reporte."},
+	"permit.staff_submit":       {"Only the applicant can submit an application they started online; staff submit applications filed at the counter or by phone.", "Solo quien la empezó en línea puede enviar su solicitud; el personal envía las solicitudes presentadas en la oficina o por teléfono."},
 }
