@@ -2,6 +2,8 @@ package hooks
 
 import (
 	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
 	"slices"
 	"sort"
 	"strconv"
@@ -73,12 +75,16 @@ func TestAccessMatrix(t *testing.T) {
 		{"complaint_categories", "update", catX, `{"ack_hours":4}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
 		{"complaint_categories", "delete", catOff, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=204", ""},
 
-		// permits: the owner, staff of the department, directors
-		{"permits", "list", "", "", "anon=200: A=200:" + permitA + " B=200:" + permitB + " cx=200:" + permitA + " cy=200:" + permitB +
-			" dir=200:" + all(permitA, permitB) + " su=200:" + all(permitA, permitB), ""},
-		{"permits", "view", permitA, "", "anon=404 A=200 B=404 cx=200 cy=404 dir=200 su=200", ""},
+		// permits: the owner, staff of the department, directors; a resident's
+		// draft is the resident's alone until submitted, a counter draft is staff's
+		{"permits", "list", "", "", "anon=200: A=200:" + all(permitA, permitS) + " B=200:" + permitB + " cx=200:" + all(permitS, permitW) +
+			" cy=200: dir=200:" + all(permitS, permitW) + " su=200:" + all(permitA, permitB, permitS, permitW), ""},
+		{"permits", "view", permitA, "", "anon=404 A=200 B=404 cx=404 cy=404 dir=404 su=200", ""},
+		{"permits", "view", permitS, "", "anon=404 A=200 B=404 cx=200 cy=404 dir=200 su=200", ""},
+		{"permits", "view", permitW, "", "anon=404 A=404 B=404 cx=200 cy=404 dir=200 su=200", ""},
 		{"permits", "create", "", `{"permit_type":"` + typeX + `","owner":"$resident"}`, "anon=400 A=200 B=200 cx=200 cy=400 dir=200 su=200", ""},
-		{"permits", "update", permitA, `{"site_address":"9 New Street"}`, "anon=404 A=200 B=404 cx=200 cy=404 dir=200 su=200", ""},
+		{"permits", "update", permitA, `{"site_address":"9 New Street"}`, "anon=404 A=200 B=404 cx=404 cy=404 dir=404 su=200", ""},
+		{"permits", "update", permitS, `{"site_address":"9 New Street"}`, "anon=404 A=404 B=404 cx=200 cy=404 dir=200 su=200", ""},
 		{"permits", "delete", permitA, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=204", ""},
 
 		// complaints: the reporter, staff of the department, directors; any staff member may file one
@@ -90,18 +96,24 @@ func TestAccessMatrix(t *testing.T) {
 		{"complaints", "update", complaintA, `{"address":"7 Elm Street"}`, "anon=404 A=404 B=404 cx=200 cy=404 dir=200 su=200", ""},
 		{"complaints", "delete", complaintA, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=204", ""},
 
-		// documents: the owner and staff of the department handling the request
-		{"documents", "list", "", "", "anon=200: A=200:" + docA + " B=200:" + docB + " cx=200:" + docA + " cy=200:" + docB +
-			" dir=200:" + all(docA, docB) + " su=200:" + all(docA, docB), ""},
-		{"documents", "view", docA, "", "anon=404 A=200 B=404 cx=200 cy=404 dir=200 su=200", ""},
-		{"documents", "create", "", "permit=" + permitA + " kind=site_plan owner=$resident", "anon=400 A=200 B=404 cx=200 cy=403 dir=200 su=200", ""},
-		{"documents", "update", docA, `{"public":true}`, "anon=404 A=404 B=404 cx=200 cy=404 dir=200 su=200", ""},
+		// documents: the owner and staff of the department handling the request,
+		// once the application is submitted
+		{"documents", "list", "", "", "anon=200: A=200:" + all(docA, docS) + " B=200:" + docB + " cx=200:" + docS + " cy=200:" +
+			" dir=200:" + docS + " su=200:" + all(docA, docB, docS), ""},
+		{"documents", "view", docA, "", "anon=404 A=200 B=404 cx=404 cy=404 dir=404 su=200", ""},
+		{"documents", "view", docS, "", "anon=404 A=200 B=404 cx=200 cy=404 dir=200 su=200", ""},
+		{"documents", "create", "", "permit=" + permitA + " kind=site_plan owner=$resident", "anon=400 A=200 B=404 cx=404 cy=404 dir=404 su=200", ""},
+		{"documents", "create", "", "permit=" + permitS + " kind=other owner=$resident", "anon=400 A=409 B=404 cx=200 cy=403 dir=200 su=200", ""},
+		{"documents", "update", docA, `{"public":true}`, "anon=404 A=404 B=404 cx=404 cy=404 dir=404 su=200", ""},
+		{"documents", "update", docS, `{"public":true}`, "anon=404 A=404 B=404 cx=200 cy=404 dir=200 su=200", ""},
 		{"documents", "delete", docA, "", "anon=404 A=204 B=404 cx=404 cy=404 dir=404 su=204", ""},
 
-		// events: residents see the public events of their own requests; nobody edits or deletes
-		{"events", "list", "", "", "anon=200: A=200:" + eventAPublic + " B=200:" + eventB + " cx=200:" + all(eventAPublic, eventAInternal) +
-			" cy=200:" + eventB + " dir=200:" + all(eventAPublic, eventAInternal, eventB) + " su=200:" + all(eventAPublic, eventAInternal, eventB), ""},
-		{"events", "view", eventAInternal, "", "anon=404 A=404 B=404 cx=200 cy=404 dir=200 su=200", ""},
+		// events: residents see the public events of their own requests; staff
+		// those of submitted work; nobody edits or deletes
+		{"events", "list", "", "", "anon=200: A=200:" + all(eventAPublic, eventS) + " B=200:" + eventB + " cx=200:" + eventS +
+			" cy=200: dir=200:" + eventS + " su=200:" + all(eventAPublic, eventAInternal, eventB, eventS), ""},
+		{"events", "view", eventAInternal, "", "anon=404 A=404 B=404 cx=404 cy=404 dir=404 su=200", ""},
+		{"events", "view", eventS, "", "anon=404 A=200 B=404 cx=200 cy=404 dir=200 su=200", ""},
 		{"events", "create", "", `{"permit":"` + permitA + `","actor_kind":"system","action":"note"}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
 		{"events", "update", eventAPublic, `{"comment":"rewritten"}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=403", ""},
 		{"events", "delete", eventAPublic, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=403", ""},
@@ -131,15 +143,20 @@ func TestAccessMatrix(t *testing.T) {
 		{"town_settings", "delete", "$settings", "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=400", ""},
 	}
 
-	// every collection of the schema has its five rows
-	covered := map[string]int{}
+	// every collection of the schema has a row for each of the five operations
+	covered := map[string]map[string]bool{}
 	for _, r := range rows {
-		covered[r.collection]++
+		if covered[r.collection] == nil {
+			covered[r.collection] = map[string]bool{}
+		}
+		covered[r.collection][r.op] = true
 	}
-	env := newEnv(t)
+	env := newMatrixEnv(t)
 	for _, c := range mustCollections(t, env) {
-		if covered[c] != 5 {
-			t.Errorf("collection %q has %d rows in the access matrix, want 5 (list, view, create, update, delete)", c, covered[c])
+		for _, op := range []string{"list", "view", "create", "update", "delete"} {
+			if !covered[c][op] {
+				t.Errorf("collection %q has no %s row in the access matrix", c, op)
+			}
 		}
 	}
 
@@ -154,7 +171,7 @@ func TestAccessMatrix(t *testing.T) {
 			t.Run(row.collection+"/"+row.op+"/"+role, func(t *testing.T) {
 				e := env
 				if row.op != "list" && row.op != "view" {
-					e = newEnv(t)
+					e = newMatrixEnv(t)
 				}
 				res := runMatrixRequest(t, e, row, role)
 				if res.Status != want.status {
@@ -182,6 +199,67 @@ func TestAccessMatrix(t *testing.T) {
 			})
 		}
 	}
+}
+
+// The matrix's own fixtures beside the shared ones: resident A's submitted
+// application with a document and an event, and a draft clerk X started at
+// the counter.
+const (
+	permitS = "permits00000001"
+	permitW = "permitw00000001"
+	docS    = "documents000001"
+	eventS  = "events000000001"
+)
+
+// newMatrixEnv is a test environment with the matrix's fixtures.
+func newMatrixEnv(t *testing.T) *testEnv {
+	t.Helper()
+	e := newEnv(t)
+	raw := e.app.UnsafeWithoutHooks()
+	for _, p := range []struct {
+		id     string
+		fields map[string]any
+	}{
+		{permitS, map[string]any{"owner": resA, "status": "submitted", "site_address": "3 S Street", "data": `{"height":4}`}},
+		{permitW, map[string]any{"created_by": clerkX, "applicant_name": "Walk In", "status": "draft", "site_address": "4 W Street", "data": `{}`}},
+	} {
+		r := core.NewRecord(e.record(t, "permits", permitA).Collection())
+		r.Id = p.id
+		r.Load(map[string]any{"permit_type": typeX, "department": deptX, "language": "en"})
+		r.Load(p.fields)
+		if err := raw.SaveNoValidate(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docs, err := e.app.FindCollectionByNameOrId("documents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := core.NewRecord(docs)
+	doc.Id = docS
+	f, err := filesystemFile(tinyPNG(), "plan.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Load(map[string]any{"owner": resA, "permit": permitS, "department": deptX, "kind": "site_plan", "file": f})
+	if err := e.app.Save(doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.DB().NewQuery("DELETE FROM events WHERE action = 'document_added'").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	events, err := e.app.FindCollectionByNameOrId("events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := core.NewRecord(events)
+	ev.Id = eventS
+	ev.Load(map[string]any{"permit": permitS, "department": deptX, "actor_kind": "resident", "actor_user": resA,
+		"action": "submit", "from_status": "draft", "to_status": "submitted", "public": true})
+	if err := raw.SaveNoValidate(ev); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 type outcome struct {

@@ -161,7 +161,7 @@ func TestRefusedUploadsLeaveNothingBehind(t *testing.T) {
 		{"broken picture", roleResA, "photo.jpg", nil, mediatest.StdJPEG(t, mediatest.Quadrants(64, 64), 80)[:200], 400, "couldn't read this picture"},
 		{"over the size limit", roleResA, "plan.pdf", nil, big, 400, "files can be at most 1 MB"},
 		{"another resident's application", roleResB, "plan.pdf", nil, mediatest.MinimalPDF(""), 404, "No encontramos"},
-		{"another department's clerk", roleClerkY, "plan.pdf", nil, mediatest.MinimalPDF(""), 403, "another department"},
+		{"staff, to a resident's draft", roleClerkX, "plan.pdf", nil, mediatest.MinimalPDF(""), 404, "couldn't find that application"},
 		{"no parent", roleResA, "plan.pdf", map[string]string{"kind": "site_plan"}, mediatest.MinimalPDF(""), 400, "one application or one report"},
 		{"two parents", roleResA, "plan.pdf", map[string]string{"permit": permitA, "complaint": complaintA, "kind": "x"}, mediatest.MinimalPDF(""), 400, "one application or one report"},
 		{"unknown document kind", roleResA, "plan.pdf", map[string]string{"permit": permitA, "kind": "tax_return"}, mediatest.MinimalPDF(""), 400, "which of the requested documents"},
@@ -202,6 +202,9 @@ func TestRefusedUploadsLeaveNothingBehind(t *testing.T) {
 	if res := upload(t, e, roleClerkX, map[string]string{"permit": permitA, "kind": "other"}, "inspection.pdf", mediatest.MinimalPDF("")); res.Status != 200 {
 		t.Errorf("staff upload: %d %s", res.Status, res.Body)
 	}
+	if res := upload(t, e, roleClerkY, map[string]string{"permit": permitA, "kind": "other"}, "inspection.pdf", mediatest.MinimalPDF("")); res.Status != 403 || !strings.Contains(res.Body, "another department") {
+		t.Errorf("another department's clerk: %d %s", res.Status, res.Body)
+	}
 }
 
 func TestDraftDocumentsCanBeRemovedAndVersionsKept(t *testing.T) {
@@ -223,12 +226,22 @@ func TestDraftDocumentsCanBeRemovedAndVersionsKept(t *testing.T) {
 }
 
 // TestFilesArePrivate downloads a document as every role, with a file
-// token where the role can get one.
+// token where the role can get one: while the application is a draft only
+// its owner (and administrators), once submitted its department's staff too.
 func TestFilesArePrivate(t *testing.T) {
 	e := newEnv(t)
 	doc := e.record(t, "documents", docA)
 	url := "/api/files/" + doc.Collection().Id + "/" + docA + "/" + doc.GetString("file")
-	want := map[string]int{roleAnon: 404, roleResA: 200, roleResB: 404, roleClerkX: 200, roleClerkY: 404, roleDirector: 200, roleSuperuser: 200}
+	draft := map[string]int{roleAnon: 404, roleResA: 200, roleResB: 404, roleClerkX: 404, roleClerkY: 404, roleDirector: 404, roleSuperuser: 200}
+	checkDownloads(t, e, url, draft)
+	e.setStatus(t, "permits", permitA, "submitted", nil)
+	submitted := map[string]int{roleAnon: 404, roleResA: 200, roleResB: 404, roleClerkX: 200, roleClerkY: 404, roleDirector: 200, roleSuperuser: 200}
+	checkDownloads(t, e, url, submitted)
+}
+
+// checkDownloads downloads url (and its thumbnail) as every role of want.
+func checkDownloads(t *testing.T, e *testEnv, url string, want map[string]int) {
+	t.Helper()
 	for role, status := range want {
 		token := ""
 		if role != roleAnon {

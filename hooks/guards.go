@@ -1,11 +1,8 @@
 package hooks
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -92,20 +89,8 @@ func registerGuards(app core.App) {
 		Id: "townhallVerifiedFirst",
 		Func: func(se *core.ServeEvent) error {
 			se.Router.BindFunc(requireVerifiedResident)
-			se.Router.BindFunc(refuseDeepFilters)
 			return se.Next()
 		},
-	})
-	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
-		if e.Auth != nil && e.Auth.IsSuperuser() {
-			return e.Next()
-		}
-		for _, sub := range e.Subscriptions {
-			if err := checkSubscriptionOptions(sub, requestLang(e.RequestEvent)); err != nil {
-				return err
-			}
-		}
-		return e.Next()
 	})
 
 	// a member of staff who is deactivated loses the tokens they hold
@@ -116,83 +101,6 @@ func registerGuards(app core.App) {
 		return e.Next()
 	})
 
-	// people who follow a report through a merged duplicate see it without the
-	// first reporter's contact details or a description kept private
-	app.OnRecordEnrich("complaints").BindFunc(func(e *core.RecordEnrichEvent) error {
-		if info := e.RequestInfo; info != nil && info.Auth != nil && info.Auth.Collection().Name == "users" &&
-			e.Record.GetString("reporter") != info.Auth.Id {
-			e.Record.Hide("caller_name", "caller_phone", "caller_email", "reporter", "created_by", "assignee")
-			if e.Record.GetBool("description_private") {
-				e.Record.Hide("description")
-			}
-		}
-		return e.Next()
-	})
-}
-
-// fieldPath matches identifiers in a filter or sort expression.
-var fieldPath = regexp.MustCompile(`@?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_@][A-Za-z0-9_:@]*)*`)
-
-// quoted matches the string literals of a filter expression.
-var quoted = regexp.MustCompile(`'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"`)
-
-// plainFilter reports whether a filter or sort only names the collection's
-// own fields: no relation paths (owner.name) and no back-relations
-// (events_via_permit). PocketBase does not apply the related collection's
-// rules inside some of those joins, so they could be used to guess records
-// the caller may not read.
-func plainFilter(expr string) bool {
-	for _, id := range fieldPath.FindAllString(quoted.ReplaceAllString(expr, "''"), -1) {
-		if strings.Contains(id, "_via_") {
-			return false
-		}
-		if strings.Contains(id, ".") && !strings.HasPrefix(id, "@request.") {
-			return false
-		}
-	}
-	return true
-}
-
-// refuseDeepFilters refuses list filters and sorts that reach into other
-// records, for everyone but administrators.
-func refuseDeepFilters(e *core.RequestEvent) error {
-	if !strings.HasPrefix(e.Request.URL.Path, "/api/collections/") || (e.Auth != nil && e.Auth.IsSuperuser()) {
-		return e.Next()
-	}
-	q := e.Request.URL.Query()
-	for _, k := range []string{"filter", "sort"} {
-		if v := q.Get(k); v != "" && !plainFilter(v) {
-			return router.NewBadRequestError(requestLang(e).T("filter.plain"), nil)
-		}
-	}
-	return e.Next()
-}
-
-// checkSubscriptionOptions applies the same limit to a realtime
-// subscription's filter ("permits/*?options={"query":{"filter":…}}").
-func checkSubscriptionOptions(sub string, lang i18n.Lang) error {
-	_, rawQuery, ok := strings.Cut(sub, "?")
-	if !ok {
-		return nil
-	}
-	values, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return router.NewBadRequestError(lang.T("filter.plain"), nil)
-	}
-	var opts struct {
-		Query map[string]string `json:"query"`
-	}
-	if raw := values.Get("options"); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &opts); err != nil {
-			return router.NewBadRequestError(lang.T("filter.plain"), nil)
-		}
-	}
-	for _, k := range []string{"filter", "sort"} {
-		if !plainFilter(opts.Query[k]) {
-			return router.NewBadRequestError(lang.T("filter.plain"), nil)
-		}
-	}
-	return nil
 }
 
 // requireVerifiedResident refuses, with a reason, a permit or report filed by a

@@ -32,6 +32,8 @@ func TestWriteGuards(t *testing.T) {
 			`{"status":"in_review"}`, roleClerkX, 400, "status"},
 		{"staff cannot change a resident's answers", "PATCH", "/api/collections/permits/records/" + permitA,
 			`{"data":{"height":8}}`, roleClerkX, 400, "data"},
+		{"staff cannot edit a resident's draft", "PATCH", "/api/collections/permits/records/" + permitA,
+			`{"site_address":"9 Elm"}`, roleClerkX, 404, ""},
 		{"resident cannot file a report for someone else", "POST", "/api/collections/complaints/records",
 			`{"category":"` + catX + `","reporter":"` + resB + `","description":"x"}`, roleResA, 400, ""},
 		{"resident cannot file a report with a deadline", "POST", "/api/collections/complaints/records",
@@ -55,9 +57,14 @@ func TestWriteGuards(t *testing.T) {
 		{"inactive types cannot be applied for", "POST", "/api/collections/permits/records",
 			`{"permit_type":"` + typeOff + `","owner":"` + resA + `"}`, roleResA, 400, ""},
 	}
+	// staff see a resident's application once it is submitted
+	submittedFirst := map[string]bool{"staff cannot set a status by editing the record": true, "staff cannot change a resident's answers": true}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t)
+			if submittedFirst[c.name] {
+				e.setStatus(t, "permits", permitA, "submitted", nil)
+			}
 			res := e.do(t, c.method, c.url, c.body, c.role)
 			if res.Status != c.status {
 				t.Fatalf("status %d, want %d: %s", res.Status, c.status, res.Body)
@@ -98,6 +105,8 @@ func TestRateLimitsAreOn(t *testing.T) {
 // payment, each with the message a resident or clerk can act on.
 func TestSmallerRefusalsSayWhy(t *testing.T) {
 	e := newEnv(t)
+	e.setStatus(t, "permits", permitA, "submitted", nil)
+	e.setStatus(t, "permits", permitB, "draft", map[string]any{"created_by": clerkY}) // filed at the counter
 	long := strings.Repeat("x", 5001)
 	cases := []struct {
 		name, url, body, role string

@@ -38,6 +38,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	}
 	p := &portal{app: app, now: opts.Now, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
 	registerGuards(app)
+	registerVisibility(app)
 	registerDefaults(app)
 	p.registerTownSettings()
 	p.registerPermits()

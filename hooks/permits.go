@@ -25,8 +25,13 @@ func (p *portal) permitKind() requestKind {
 		machine:    workflow.Permit(),
 		collection: "permits",
 		ownerField: "owner",
-		prepare:    p.preparePermitAction,
-		afterSave:  p.notifyPermitChange,
+		// a resident's application is theirs until they submit it; what staff
+		// started at the counter is staff's from the start
+		hiddenFromStaff: func(r *core.Record) bool {
+			return r.GetString("status") == "draft" && r.GetString("created_by") == ""
+		},
+		prepare:   p.preparePermitAction,
+		afterSave: p.notifyPermitChange,
 	}
 }
 

@@ -79,6 +79,8 @@ func TestPermitActionsEveryStateRoleAndAction(t *testing.T) {
 				switch {
 				case role == roleAnon:
 					wantStatus = 401
+				case from == "draft" && (role == roleClerkX || role == roleClerkY || role == roleDirector):
+					wantStatus = 404 // a resident's draft is theirs until submitted: staff do not see it
 				case action == "submit" && anyoneMay(from, action) && (role == roleClerkX || role == roleDirector || role == roleSuperuser):
 					// staff submit walk-in applications, not a resident's own draft
 					wantStatus = 403
@@ -663,7 +665,12 @@ func TestStaffSubmitWalkInApplications(t *testing.T) {
 	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+id+"/submit", nil, roleClerkY); res.Status != 200 {
 		t.Errorf("staff submitting a walk-in application: %d %s", res.Status, res.Body)
 	}
-	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/submit", nil, roleClerkX); res.Status != 403 || !strings.Contains(res.Body, "Only the applicant") {
+	// a resident's draft is not even visible to staff; returned for changes, it is still the resident's to submit
+	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/submit", nil, roleClerkX); res.Status != 404 {
 		t.Errorf("staff submitting a resident's draft: %d %s", res.Status, res.Body)
+	}
+	e.setStatus(t, "permits", permitA, "changes_requested", nil)
+	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/submit", nil, roleClerkX); res.Status != 403 || !strings.Contains(res.Body, "Only the applicant") {
+		t.Errorf("staff resubmitting a resident's application: %d %s", res.Status, res.Body)
 	}
 }

@@ -22,6 +22,9 @@ type requestKind struct {
 	machine    workflow.Machine
 	collection string
 	ownerField string
+	// hiddenFromStaff reports whether staff may not see a request yet (a
+	// resident's draft application); nil: never hidden.
+	hiddenFromStaff func(r *core.Record) bool
 	// prepare checks an action's preconditions and sets the fields it
 	// changes, before the record is saved (inside the transaction).
 	prepare func(tx core.App, r *core.Record, c *change, in actionInput) error
@@ -60,8 +63,9 @@ func readActionInput(e *core.RequestEvent, lang i18n.Lang) (actionInput, error) 
 }
 
 // loadForActor finds a request the actor may act on: its owner, staff of its
-// department (directors: all) or the system. Others get a 404 (residents) or a
-// 403 naming the reason (staff of another department).
+// department (directors: all) or the system. Others get a 404 (residents, and
+// staff for a resident's draft) or a 403 naming the reason (staff of another
+// department).
 func (p *portal) loadForActor(tx core.App, kind requestKind, id string, actor Actor) (*core.Record, error) {
 	r, err := tx.FindRecordById(kind.collection, id)
 	if err != nil {
@@ -76,6 +80,9 @@ func (p *portal) loadForActor(tx core.App, kind requestKind, id string, actor Ac
 		}
 		return nil, apiError(http.StatusNotFound, actor.Lang.T(kind.machine.Name+".not_found"))
 	case workflow.Staff:
+		if actor.Superuser == nil && kind.hiddenFromStaff != nil && kind.hiddenFromStaff(r) {
+			return nil, apiError(http.StatusNotFound, actor.Lang.T(kind.machine.Name+".not_found"))
+		}
 		if actor.CanWorkOn(r.GetString("department")) {
 			return r, nil
 		}

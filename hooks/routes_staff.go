@@ -347,6 +347,10 @@ func queueInt(q url.Values, name string, def, lo, hi int) (int, error) {
 //     reference, address), and a walk in order would read row after row for
 //     a rare match.
 //
+// Listing drafts, the permits stream leaves out residents' drafts, with the
+// condition of the partial index of migration 1763900012 (so that a count of
+// every state still reads an index only).
+//
 // The sort keys below must stay exactly the expressions of the migration;
 // TestQueuePlansUseTheQueueIndexes checks that SQLite uses those indexes.
 
@@ -377,6 +381,10 @@ type queueSource struct {
 	person     string // column: the resident
 	personName string // column: the name of a caller without an account
 	escalation string // expression
+	// visible is the condition of what staff may see, when some of the
+	// table is hidden from them in state hiddenState (a resident's draft);
+	// it is the WHERE of the partial index idx_permits_staff_visible.
+	visible, hiddenState string
 }
 
 var (
@@ -384,6 +392,7 @@ var (
 		kind: "permit", table: "permits", prefix: "p", key: queuePermitKey,
 		reference: "number", service: "permit_type", place: "site_address",
 		person: "owner", personName: "applicant_name", escalation: "0",
+		visible: "status != 'draft' OR created_by != ''", hiddenState: "draft",
 	}
 	queueComplaints = queueSource{
 		kind: "complaint", table: "complaints", prefix: "c", key: queueReportKey,
@@ -429,6 +438,9 @@ func (a queueArm) where(f queueFilter, walk bool, params dbx.Params) string {
 			status = "+" + status
 		}
 		exps = append(exps, dbx.NewExp(status))
+	}
+	if s.visible != "" && (a.statuses == nil || slices.Contains(a.statuses, s.hiddenState)) {
+		exps = append(exps, dbx.NewExp(s.visible))
 	}
 	if f.department != "" {
 		exps = append(exps, dbx.NewExp("department = {:department}", dbx.Params{"department": f.department}))

@@ -65,7 +65,8 @@ async function download(me) {
   const dump = {
     account: me,
     permits: await all("permits", eq("owner", me.id)),
-    reports: await all("complaints", eq("reporter", me.id)),
+    // reports followed through a merged duplicate show no reporter: only your own are yours
+    reports: (await all("complaints", "")).filter((r) => r.reporter === me.id),
     documents: await all("documents", eq("owner", me.id)),
     history: await all("events", ""),
     ratings: await all("feedback", eq("author", me.id)),

@@ -1,0 +1,110 @@
+package pb_migrations
+
+import "github.com/pocketbase/pocketbase/core"
+
+// Rules are one collection's API rules: who may list, view, create, update
+// and delete its records, and (auth collections) who may sign in. A nil rule
+// is administrators only; "" is everybody.
+type Rules struct {
+	List, View, Create, Update, Delete *string
+	Auth                               *string // auth collections only; nil leaves PocketBase's default
+}
+
+// The parts the rules are made of.
+const (
+	me = "@request.auth.id"
+	// draftNotHidden keeps a resident's permit application from staff until
+	// it is submitted; what staff started at the counter is theirs from the start.
+	draftNotHidden = "(status != 'draft' || created_by != '')"
+	// the same for what belongs to an application (documents, history)
+	parentDraftNotHidden = "(permit = '' || permit.status != 'draft' || permit.created_by != '')"
+)
+
+// AccessRules is the current access rule of every collection of ours (and
+// PocketBase's users, our residents), in one table. This is where to read
+// who may do what with the records API; the hooks add what a rule cannot
+// say (field-level write limits, lifecycle, the states an upload needs,
+// what followers see, which filters are allowed).
+//
+// The table is applied by migration 1763900011_access_rules; a later change
+// here goes with a new migration calling applyRules, and
+// TestRulesTableMatchesCollections checks that the database says the same.
+func AccessRules() map[string]Rules {
+	ownPermitOrStaff := "(" + isResident + " && owner = " + me + ") || (" + staffOf("department") + " && " + draftNotHidden + ")"
+	ownReportOrStaff := "(" + isResident + " && (reporter = " + me + " || followers.id ?= " + me + ")) || " + staffOf("department")
+	ownDocumentOrStaff := "(" + isResident + " && owner = " + me + ") || (" + staffOf("department") + " && " + parentDraftNotHidden + ")"
+	// residents read the public history of their own requests; people who
+	// follow a report read its status changes only (hooks trim the rest)
+	ownHistoryOrStaff := "(" + isResident + " && public = true && (permit.owner = " + me + " || complaint.reporter = " + me +
+		" || (complaint.followers.id ?= " + me + " && to_status != ''))) || (" + staffOf("department") + " && " + parentDraftNotHidden + ")"
+	ownRatingOrStaff := "(" + isResident + " && author = " + me + ") || " + staffOf("department")
+	activeOrStaff := "active = true || " + isStaff
+
+	return map[string]Rules{
+		"users": {
+			List: rule("id = " + me + " || " + isStaff), View: rule("id = " + me + " || " + isStaff),
+			Create: rule(""), Update: rule("id = " + me), Delete: rule("id = " + me),
+			Auth: rule(""),
+		},
+		"staff": {
+			List: rule(isStaff), View: rule(isStaff),
+			// staff change their own name and password; role, department and
+			// the active switch are the administrator's
+			Update: rule("id = " + me + " && @request.body.role:isset = false && @request.body.department:isset = false && " +
+				"@request.body.active:isset = false && @request.body.verified:isset = false"),
+			Auth: rule("active = true"),
+		},
+		"departments":          {List: rule(""), View: rule("")},
+		"permit_types":         {List: rule(activeOrStaff), View: rule(activeOrStaff)},
+		"complaint_categories": {List: rule(activeOrStaff), View: rule(activeOrStaff)},
+		"permits": {
+			List: rule(ownPermitOrStaff), View: rule(ownPermitOrStaff),
+			Create: rule("(" + isResident + " && @request.auth.verified = true && owner = " + me + ") || " + staffOf("permit_type.department")),
+			Update: rule("(" + isResident + " && owner = " + me + " && (status = 'draft' || status = 'changes_requested')) || (" +
+				staffOf("department") + " && " + draftNotHidden + ")"),
+		},
+		"complaints": {
+			List: rule(ownReportOrStaff), View: rule(ownReportOrStaff),
+			Create: rule("(" + isResident + " && @request.auth.verified = true && reporter = " + me + ") || " + isStaff),
+			Update: rule(staffOf("department")),
+		},
+		"documents": {
+			List: rule(ownDocumentOrStaff), View: rule(ownDocumentOrStaff),
+			// any signed-in caller may try: hooks check parent, state and file with a reason
+			Create: rule(me + " != ''"),
+			Update: rule(staffOf("department") + " && " + parentDraftNotHidden),
+			Delete: rule(isResident + " && owner = " + me + " && permit.status = 'draft'"),
+		},
+		"events":        {List: rule(ownHistoryOrStaff), View: rule(ownHistoryOrStaff)},
+		"feedback":      {List: rule(ownRatingOrStaff), View: rule(ownRatingOrStaff), Create: rule(feedbackCreate)},
+		"outbox":        {},
+		"town_settings": {List: rule(""), View: rule("")},
+	}
+}
+
+// feedbackCreate: the reporter of a resolved report, or the applicant of a
+// decided application, rates it.
+const feedbackCreate = isResident + " && author = " + me + " && (" +
+	"(complaint.reporter = " + me + " && (complaint.status = 'resolved' || complaint.status = 'closed')) || " +
+	"(permit.owner = " + me + " && (permit.status = 'issued' || permit.status = 'denied' || permit.status = 'expired')))"
+
+// applyRules sets every collection's rules from a table. It saves without
+// validating, so that the table may name a field that a later migration adds
+// (on a new installation every migration runs before the first request);
+// TestEveryRuleIsValid checks the final schema.
+func applyRules(app core.App, table map[string]Rules) error {
+	for name, r := range table {
+		c, err := app.FindCollectionByNameOrId(name)
+		if err != nil {
+			return err
+		}
+		c.ListRule, c.ViewRule, c.CreateRule, c.UpdateRule, c.DeleteRule = r.List, r.View, r.Create, r.Update, r.Delete
+		if c.IsAuth() && r.Auth != nil {
+			c.AuthRule = r.Auth
+		}
+		if err := app.SaveNoValidate(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
