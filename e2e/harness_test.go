@@ -368,7 +368,7 @@ func (p *page) staffSignIn(email string) {
 	p.t.Helper()
 	p.open("/staff/signin.html")
 	p.fill("#email", email)
-	p.fill("#password", "townhall-demo")
+	p.fill("#password", demo.Password)
 	p.click("#signin button[type=submit]")
 	p.waitFor("#queue tbody a")
 	p.settle()

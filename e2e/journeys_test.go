@@ -1,6 +1,11 @@
 package e2e
 
 import (
+	"encoding/json"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/townhall-portal/townhall/internal/demo"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -68,7 +73,7 @@ func TestJourneySignUpApplyAndFollow(t *testing.T) {
 // application shows each server message next to its field and in the summary.
 func TestJourneyApplicationErrorsNextToFields(t *testing.T) {
 	p := newPage(t, 360)
-	p.signIn("john@example.com", "townhall-demo")
+	p.signIn("john@example.com", demo.Password)
 	p.open("/apply.html?type=FNC")
 	p.waitFor("#application")
 	p.fill("#f-height_feet", "12")
@@ -90,7 +95,7 @@ func TestJourneyApplicationErrorsNextToFields(t *testing.T) {
 // it in My requests.
 func TestJourneyReportAProblemWithAPhoto(t *testing.T) {
 	p := newPage(t, 360)
-	p.signIn("maria@example.com", "townhall-demo")
+	p.signIn("maria@example.com", demo.Password)
 	p.open("/report.html?category=pothole")
 	p.waitFor("#report")
 	p.axe("report")
@@ -139,7 +144,7 @@ func TestJourneyVerifyAPermit(t *testing.T) {
 // this device and in the profile.
 func TestJourneySwitchToSpanish(t *testing.T) {
 	p := newPage(t, 1280)
-	p.signIn("john@example.com", "townhall-demo")
+	p.signIn("john@example.com", demo.Password)
 	p.open("/")
 	p.click("[data-testid=lang-switch]")
 	p.waitText(".site-nav", "Servicios")
@@ -174,7 +179,7 @@ func TestKeyboardOnly(t *testing.T) {
 	if eval[string](p, `document.activeElement.id`) != "email" {
 		t.Fatal("Tab never reached the email field")
 	}
-	p.do(chromedp.KeyEvent("john@example.com"), chromedp.KeyEvent("\t"), chromedp.KeyEvent("townhall-demo"), chromedp.KeyEvent("\r"))
+	p.do(chromedp.KeyEvent("john@example.com"), chromedp.KeyEvent("\t"), chromedp.KeyEvent(demo.Password), chromedp.KeyEvent("\r"))
 	p.waitText("h1", "My requests")
 	// the focus ring is visible on a focused link
 	p.do(chromedp.KeyEvent("\t"))
@@ -186,15 +191,85 @@ func TestKeyboardOnly(t *testing.T) {
 // TestSignInNeverLeavesTheSite: a crafted next= cannot send a resident to
 // another site after signing in.
 func TestSignInNeverLeavesTheSite(t *testing.T) {
-	for _, next := range []string{"/%5Cevil.example", "/%09/evil.example", "//evil.example", "https://evil.example/"} {
+	// the rule itself, for residents and staff
+	p := newPage(t, 1280)
+	p.open("/signin.html")
+	for next, want := range map[string]string{
+		"/my.html?x=1":              "/my.html?x=1",
+		"/request.html#history":     "/request.html#history",
+		"/.//evil.example/":         "",
+		srv.url + "//evil.example/": "",
+		srv.url + "/my.html":        "",
+		"//evil.example":            "",
+		"/\\evil.example":           "",
+		"/\t/evil.example":          "",
+		"https://evil.example/":     "",
+		"javascript:alert(1)":       "",
+		"/staff/../../evil":         "/evil",
+	} {
+		js := "import('/js/ui.js').then((m) => m.safeNext(" + jsString(next) + "))"
+		if got := eval[string](p, js); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+	if got := eval[string](p, "import('/js/ui.js').then((m) => m.safeNext('/my.html', '/staff/'))"); got != "" {
+		t.Errorf("staff sign-in follows a resident page: %q", got)
+	}
+	for _, next := range []string{"/%5Cevil.example", "/%09/evil.example", "//evil.example", "https://evil.example/", "/.//evil.example/", url.QueryEscape(srv.url + "//evil.example/")} {
 		p := newPage(t, 1280)
 		p.open("/signin.html?next=" + next)
 		p.fill("#email", "john@example.com")
-		p.fill("#password", "townhall-demo")
+		p.fill("#password", demo.Password)
 		p.click("#signin button[type=submit]")
 		p.waitFor("a[href='/profile.html']")
-		if got := eval[string](p, "location.origin"); got != srv.url {
+		if got := eval[string](p, "location.origin + ' ' + location.pathname"); got != srv.url+" /my.html" {
 			t.Errorf("next=%s sent the resident to %s", next, got)
 		}
 	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// TestJourneyChangeEmail: a resident asks for a new address on the profile,
+// opens the link sent to it, confirms with the password and signs in with
+// the new address.
+func TestJourneyChangeEmail(t *testing.T) {
+	email := "change-me@example.net"
+	if _, err := srv.app.FindAuthRecordByEmail("users", email); err != nil {
+		col, err := srv.app.FindCollectionByNameOrId("users")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := core.NewRecord(col)
+		u.SetEmail(email)
+		u.SetVerified(true)
+		u.SetPassword(demo.Password)
+		u.Set("name", "Changing Person")
+		if err := srv.app.Save(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := newPage(t, 1280)
+	p.signIn(email, demo.Password)
+	p.open("/profile.html")
+	p.waitFor("#change-email")
+	p.fill("#new-email", "changed@example.net")
+	p.click("#change-email button[type=submit]")
+	p.waitText("#email-status", "changed@example.net")
+	mail := lastMailTo(t, "changed@example.net")
+	token := regexp.MustCompile(`confirm-email\.html\?token=([A-Za-z0-9._-]+)`).FindStringSubmatch(mail)
+	if token == nil {
+		t.Fatalf("no confirmation link in the email: %s", mail)
+	}
+	p.open("/confirm-email.html?token=" + token[1])
+	p.waitFor("#confirm-email")
+	p.axe("confirm-email")
+	p.fill("#password", demo.Password)
+	p.click("#confirm-email button[type=submit]")
+	p.waitText("#content", "changed")
+	p.signIn("changed@example.net", demo.Password)
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"github.com/townhall-portal/townhall/internal/demo"
 	"testing"
 )
 
@@ -35,6 +36,8 @@ var residentPages = []struct {
 	{"/verify-email.html?token=expired", "#content .notice", false},
 	{"/reset-password.html", "#content form", false},
 	{"/reset-password.html?token=abc", "#content form", false},
+	{"/confirm-email.html?token=abc", "#confirm-email", false},
+	{"/confirm-email.html", "#content .notice", false},
 	{"/verify.html?number=FNC-2026-00001", "#result .notice", false},
 	{"/problems.html", "#list .card", false},
 	{"/help.html", "#departments .card", false},
@@ -62,7 +65,7 @@ func TestEveryPageAccessibleInBothLanguages(t *testing.T) {
 			signedIn := false
 			for _, pg := range residentPages {
 				if pg.signedIn && !signedIn {
-					p.signIn("john@example.com", "townhall-demo")
+					p.signIn("john@example.com", demo.Password)
 					eval[bool](p, `(localStorage.setItem("th_lang", "`+lang+`"), true)`)
 					signedIn = true
 				}

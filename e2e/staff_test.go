@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"github.com/townhall-portal/townhall/internal/demo"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -33,7 +34,7 @@ func TestStaffPermitJourney(t *testing.T) {
 	clerk.waitText(".badge", "Changes requested")
 
 	resident := newPage(t, 360)
-	resident.signIn("maria@example.com", "townhall-demo")
+	resident.signIn("maria@example.com", demo.Password)
 	resident.open("/request.html?kind=permit&id=demopermit00002")
 	resident.waitText("#history", "distance from the addition")
 	resident.open("/apply.html?id=demopermit00002")

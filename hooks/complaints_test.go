@@ -329,8 +329,16 @@ func TestPublicListShowsNoPersonalData(t *testing.T) {
 			t.Errorf("public list reveals %q", never)
 		}
 	}
-	if res := e.do(t, http.MethodGet, "/api/townhall/public/reports/"+ref+"/photos/publicphoto0001", nil, roleAnon); res.Status != 200 {
-		t.Errorf("public photo: %d", res.Status)
+	if res := e.do(t, http.MethodGet, "/api/townhall/public/reports/"+ref+"/photos/publicphoto0001", nil, roleAnon); res.Status != 200 ||
+		res.Header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("public photo: %d, Cache-Control %q (must be checked again on every view)", res.Status, res.Header.Get("Cache-Control"))
+	}
+	// staff un-publish it: it is gone at once
+	if res := e.do(t, http.MethodPatch, "/api/collections/documents/records/publicphoto0001", `{"public":false}`, roleClerkX); res.Status != 200 {
+		t.Fatalf("un-publishing: %d %s", res.Status, res.Body)
+	}
+	if res := e.do(t, http.MethodGet, "/api/townhall/public/reports/"+ref+"/photos/publicphoto0001", nil, roleAnon); res.Status != 404 {
+		t.Errorf("an un-published photo is still served: %d", res.Status)
 	}
 	if res := e.do(t, http.MethodGet, "/api/townhall/public/reports/"+ref+"/photos/publicphoto0000", nil, roleAnon); res.Status != 404 {
 		t.Errorf("private photo served publicly: %d", res.Status)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -67,6 +68,19 @@ func (p *portal) registerDocuments() {
 			}
 			return p.documentEvent(tx, e.Record, "document_added")
 		})
+	})
+
+	// residents' files are private: never kept by a browser or a proxy, and
+	// PDFs (which a viewer may run) always saved, never opened in the page
+	p.app.OnFileDownloadRequest("documents").BindFunc(func(e *core.FileDownloadRequestEvent) error {
+		h := e.Response.Header()
+		if e.FileField.Protected {
+			h.Set("Cache-Control", "private, no-store")
+		}
+		if !strings.HasPrefix(e.Record.GetString("content_type"), "image/") {
+			h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": e.ServedName}))
+		}
+		return e.Next()
 	})
 
 	p.app.OnRecordUpdate("documents").BindFunc(func(e *core.RecordEvent) error {
@@ -216,6 +230,7 @@ func (p *portal) normalizeUpload(app core.App, doc *core.Record, lang i18n.Lang)
 	if doc.GetString("original_name") == "" {
 		doc.Set("original_name", truncate(f.OriginalName, 255))
 	}
+	doc.Set("active_content", res.Active)
 	doc.Set("sha256", res.SHA256)
 	doc.Set("size", res.Size)
 	doc.Set("content_type", res.ContentType)

@@ -327,3 +327,57 @@ func BenchmarkUploadPhoto(b *testing.B) {
 		}
 	}
 }
+
+// TestPrivateFilesAreNeverCachedAndPDFsAreDownloads: protected files carry
+// Cache-Control: private, no-store; a PDF is always sent as an attachment
+// (a viewer in the page could run its scripts), and one with active content
+// is recorded so that staff are warned.
+func TestPrivateFilesAreNeverCachedAndPDFsAreDownloads(t *testing.T) {
+	e := newEnv(t)
+	active := mediatest.PDFWithObjects("<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>")
+	res := upload(t, e, roleResA, nil, "plan.pdf", active)
+	if res.Status != 200 {
+		t.Fatalf("uploading an active PDF: %d %s", res.Status, res.Body)
+	}
+	pdfID := docID(t, res)
+	if got := e.record(t, "documents", pdfID).GetString("active_content"); got != `["auto_action","script"]` {
+		t.Errorf("active content recorded as %s", got)
+	}
+	plain := upload(t, e, roleResA, nil, "plan.pdf", mediatest.MinimalPDF(""))
+	if got := e.record(t, "documents", docID(t, plain)).GetString("active_content"); got != "null" && got != "[]" && got != "" {
+		t.Errorf("a plain PDF is flagged: %s", got)
+	}
+	// a resident cannot write the flag
+	if res := e.do(t, http.MethodPatch, "/api/collections/documents/records/"+pdfID, `{"active_content":[]}`, roleClerkX); res.Status == 200 {
+		t.Errorf("staff cleared the flag: %s", res.Body)
+	}
+	e.setStatus(t, "permits", permitA, "submitted", nil)
+	for _, c := range []struct {
+		id, thumb, disposition string
+	}{
+		{pdfID, "", "attachment"},
+		{docA, "", "inline"},
+		{docA, "96x96", "inline"},
+	} {
+		doc := e.record(t, "documents", c.id)
+		tok := e.do(t, http.MethodPost, "/api/files/token", nil, roleClerkX)
+		var body struct {
+			Token string `json:"token"`
+		}
+		tok.JSON(t, &body)
+		url := "/api/files/" + doc.Collection().Id + "/" + c.id + "/" + doc.GetString("file") + "?token=" + body.Token
+		if c.thumb != "" {
+			url += "&thumb=" + c.thumb
+		}
+		res := e.do(t, http.MethodGet, url, nil, roleAnon)
+		if res.Status != 200 {
+			t.Fatalf("%s: %d", c.id, res.Status)
+		}
+		if cc := res.Header.Get("Cache-Control"); cc != "private, no-store" {
+			t.Errorf("%s %s: Cache-Control %q", c.id, c.thumb, cc)
+		}
+		if d := res.Header.Get("Content-Disposition"); !strings.HasPrefix(d, c.disposition+";") {
+			t.Errorf("%s %s: Content-Disposition %q, want %s", c.id, c.thumb, d, c.disposition)
+		}
+	}
+}

@@ -41,6 +41,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	registerVisibility(app)
 	registerDefaults(app)
 	p.registerTownSettings()
+	p.registerAccounts()
 	p.registerPermits()
 	p.registerComplaints()
 	p.registerFeedback()

@@ -226,7 +226,8 @@ func (p *portal) handlePublicPhoto(e *core.RequestEvent) error {
 	}
 	defer fsys.Close()
 	key := doc.BaseFilesPath() + "/" + doc.GetString("file")
-	e.Response.Header().Set("Cache-Control", "public, max-age=3600")
+	// checked again on every request, so a photo staff un-publish is gone at once
+	e.Response.Header().Set("Cache-Control", "no-cache")
 	return fsys.Serve(e.Response, e.Request, key, doc.GetString("file"))
 }
 

@@ -80,7 +80,7 @@ func securityHeaders(e *core.RequestEvent) error {
 	h := e.Response.Header()
 	h.Set("Referrer-Policy", "same-origin") // file tokens travel in URLs
 	h.Set("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
-	if e.Request.TLS != nil {
+	if e.Request.TLS != nil || viaHTTPSProxy(e) {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
 	p := e.Request.URL.Path
@@ -88,6 +88,27 @@ func securityHeaders(e *core.RequestEvent) error {
 		h.Set("Content-Security-Policy", siteCSP)
 	}
 	return e.Next()
+}
+
+// viaHTTPSProxy reports whether a request reached a reverse proxy over
+// HTTPS, as the proxy says in X-Forwarded-Proto (or Forwarded: proto=https).
+// The proxy's word counts only once the administrator has told PocketBase
+// to trust proxy headers (Settings → Application → Trusted proxy), the same
+// trust that gives the caller's address.
+func viaHTTPSProxy(e *core.RequestEvent) bool {
+	if len(e.App.Settings().TrustedProxy.Headers) == 0 {
+		return false
+	}
+	if p := e.Request.Header.Get("X-Forwarded-Proto"); p != "" {
+		first, _, _ := strings.Cut(p, ",")
+		return strings.EqualFold(strings.TrimSpace(first), "https")
+	}
+	for _, part := range strings.Split(strings.Split(e.Request.Header.Get("Forwarded"), ",")[0], ";") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(part), "="); ok && strings.EqualFold(k, "proto") {
+			return strings.EqualFold(strings.Trim(v, `"`), "https")
+		}
+	}
+	return false
 }
 
 // fileETags hashes every file of the embedded site once at start-up

@@ -54,3 +54,35 @@ func TestSiteServing(t *testing.T) {
 		t.Errorf("/staff/ answered %d", res.Status)
 	}
 }
+
+// TestHSTSBehindATrustedProxy: Strict-Transport-Security is sent when the
+// request came over HTTPS to a reverse proxy PocketBase is told to trust, and
+// never on the say-so of a proxy header nobody configured.
+func TestHSTSBehindATrustedProxy(t *testing.T) {
+	e := newEnv(t)
+	get := func(headers map[string]string) string {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		return e.send(req, roleAnon).Header.Get("Strict-Transport-Security")
+	}
+	if h := get(map[string]string{"X-Forwarded-Proto": "https"}); h != "" {
+		t.Errorf("an untrusted proxy header turned HSTS on: %q", h)
+	}
+	e.app.Settings().TrustedProxy.Headers = []string{"X-Forwarded-For"}
+	for _, c := range []struct {
+		headers map[string]string
+		hsts    bool
+	}{
+		{map[string]string{"X-Forwarded-Proto": "https"}, true},
+		{map[string]string{"X-Forwarded-Proto": "HTTPS, http"}, true},
+		{map[string]string{"Forwarded": `for=192.0.2.1;proto=https;host=portal.county.test`}, true},
+		{map[string]string{"X-Forwarded-Proto": "http"}, false},
+		{map[string]string{}, false},
+	} {
+		if got := get(c.headers) != ""; got != c.hsts {
+			t.Errorf("%v: HSTS %v, want %v", c.headers, got, c.hsts)
+		}
+	}
+}

@@ -15,7 +15,7 @@ import (
 )
 
 // Password is the password of every demo account.
-const Password = "townhall-demo"
+const Password = "demo-lantern-harbor"
 
 // Login is one demo account.
 type Login struct {

@@ -113,3 +113,28 @@ var complaintMail = map[string]text{
 	"mail.complaint.escalated.body": {"Report {reference_no} ({category} at {address}) missed its {reason} deadline of {deadline} and is escalated to level {level}.\n\nOpen it: {link}",
 		"El reporte {reference_no} ({category} en {address}) no cumplió su plazo de {reason} del {deadline} y se escala al nivel {level}.\n\nÁbralo: {link}"},
 }
+
+// accountMessages are the emails and refusals about accounts.
+var accountMessages = map[string]text{
+	"mail.account.exists.subject": {"Someone tried to register with your email address", "Alguien intentó registrarse con su correo"},
+	"mail.account.exists.body": {"Someone just tried to create a {town} account with this email address, but you already have one. If it was you, sign in here: {link}\n\nForgot your password? Choose a new one here: {reset}\n\nIf it wasn't you, you don't need to do anything: your account has not changed.",
+		"Alguien acaba de intentar crear una cuenta de {town} con este correo, pero usted ya tiene una. Si fue usted, inicie sesión aquí: {link}\n\n¿Olvidó su contraseña? Elija una nueva aquí: {reset}\n\nSi no fue usted, no necesita hacer nada: su cuenta no ha cambiado."},
+	"mail.account.move_refused.subject": {"Someone tried to move an account to your email address", "Alguien intentó pasar una cuenta a su correo"},
+	"mail.account.move_refused.body": {"Someone asked to change the email address of another {town} account to this address. This address already has an account, so nothing was changed.\n\nIf you have questions, contact the office.",
+		"Alguien pidió cambiar el correo de otra cuenta de {town} a esta dirección. Esta dirección ya tiene una cuenta, así que no se cambió nada.\n\nSi tiene preguntas, comuníquese con la oficina."},
+	"mail.account.inactive.subject": {"Your {town} staff account is switched off", "Su cuenta de personal de {town} está desactivada"},
+	"mail.account.inactive.body": {"Someone signed in with the right password to your staff account, but the account is switched off, so the sign-in was refused. If it was you, ask the portal's administrator to switch it back on. If it wasn't you, tell the administrator and change your password once the account is back.",
+		"Alguien inició sesión con la contraseña correcta de su cuenta de personal, pero la cuenta está desactivada, así que se rechazó. Si fue usted, pida al administrador del portal que la vuelva a activar. Si no fue usted, avise al administrador y cambie su contraseña cuando la cuenta vuelva a estar activa."},
+
+	"password.short":   {"Use at least 10 characters. Three or four unrelated words are easy to remember and hard to guess.", "Use al menos 10 caracteres. Tres o cuatro palabras sin relación son fáciles de recordar y difíciles de adivinar."},
+	"password.context": {"Choose a password that doesn't use your name, your email address or the county's name: those are the first things someone would try.", "Elija una contraseña que no use su nombre, su correo ni el nombre del condado: es lo primero que alguien probaría."},
+	"password.common":  {"That password is one of the most common ones, so it would be guessed quickly. Try three or four unrelated words, like “maple cactus harbor lamp”.", "Esa contraseña es de las más comunes, así que se adivinaría rápido. Pruebe tres o cuatro palabras sin relación, como «arce cactus puerto lámpara»."},
+	"password.pattern": {"That password follows a predictable pattern (like aaaa, abcd, 1234 or a keyboard row), so it would be guessed quickly. Try three or four unrelated words.", "Esa contraseña sigue un patrón predecible (como aaaa, abcd, 1234 o una fila del teclado), así que se adivinaría rápido. Pruebe tres o cuatro palabras sin relación."},
+	"password.weak":    {"That password would be guessed too quickly. Make it longer, for example three or four unrelated words.", "Esa contraseña se adivinaría demasiado rápido. Hágala más larga, por ejemplo con tres o cuatro palabras sin relación."},
+}
+
+func init() {
+	for k, v := range accountMessages {
+		messages[k] = v
+	}
+}

@@ -11,8 +11,10 @@
 //     WebP becomes JPEG when it is fully opaque or PNG when it has
 //     transparency.
 //   - PDFs are checked (header, end-of-file marker, no encryption) and kept
-//     byte for byte; their content (scripts, attachments, document
-//     metadata) is not examined.
+//     byte for byte. Active content (scripts, automatic actions, launches,
+//     embedded files, form submission) is looked for in the file and in its
+//     compressed streams and reported in [Result].Active, so that staff are
+//     warned; document metadata is not examined.
 //
 // Images are refused from their header, before any pixel is decoded, when
 // width×height exceeds [Limits].MaxPixels or an edge is longer than 65535
@@ -79,6 +81,10 @@ type Result struct {
 	Width, Height int    // 0 for PDF
 	SHA256        string // hex of Data
 	Size          int64  // len(Data)
+	// Active lists the active content of a PDF (Active* values, sorted):
+	// scripts, automatic actions, launches, embedded files. Empty for images
+	// and for plain documents.
+	Active []string
 }
 
 // Error codes (compare with errors.Is); each has a resident-facing message in
@@ -155,7 +161,7 @@ func Normalize(data []byte, lim Limits) (Result, error) {
 		if err := checkPDF(data); err != nil {
 			return Result{}, err
 		}
-		res = Result{Data: data, ContentType: typePDF, Ext: extPDF}
+		res = Result{Data: data, ContentType: typePDF, Ext: extPDF, Active: pdfActiveContent(data)}
 	case kindJPEG, kindPNG, kindWebP:
 		var err error
 		res, err = normalizeImage(data, kind, lim)

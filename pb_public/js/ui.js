@@ -247,6 +247,24 @@ export function statusBadge(kind, status) {
 /** param reads a query-string parameter. */
 export const param = (name) => new URLSearchParams(location.search).get(name) || "";
 
+/**
+ * safeNext returns where to go after signing in: next as a path of this site
+ * under prefix, or "" when it would leave the site. The path is judged after
+ * the browser has normalised it ("/.//evil.example/" becomes "//evil.example/",
+ * which a browser reads as another host), so only a same-origin path that
+ * starts with exactly one "/" passes.
+ */
+export function safeNext(next, prefix = "/") {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "";
+  try {
+    const u = new URL(next, location.origin);
+    if (u.origin !== location.origin || !u.pathname.startsWith(prefix) || u.pathname.startsWith("//") || u.pathname.includes("\\")) return "";
+    return u.pathname + u.search + u.hash;
+  } catch {
+    return "";
+  }
+}
+
 /** setTitle sets the document title and the h1. */
 export function setTitle(text) {
   document.title = `${text} — ${t("site.name")}`;

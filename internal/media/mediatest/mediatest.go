@@ -353,12 +353,30 @@ func BombPNG(w, h uint32) []byte {
 // cross-reference table with correct offsets and a trailer. extraTrailer is
 // added to the trailer dictionary.
 func MinimalPDF(extraTrailer string) []byte {
+	return pdfOf(extraTrailer, "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>")
+}
+
+// PDFWithObjects is a small valid PDF whose objects are catalog (object 1,
+// e.g. "<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>"), an empty
+// page tree (object 2) and then extra, numbered from 3. An extra object may
+// hold a stream ("<< /Length 5 >>\nstream\n...\nendstream").
+func PDFWithObjects(catalog string, extra ...string) []byte {
+	return pdfOf("", append([]string{catalog, "<< /Type /Pages /Kids [] /Count 0 >>"}, extra...)...)
+}
+
+// FlateStream is a PDF stream object holding data compressed with
+// FlateDecode (zlib), as object streams hide dictionaries.
+func FlateStream(data string) string {
+	var z bytes.Buffer
+	w := zlib.NewWriter(&z)
+	_, _ = w.Write([]byte(data))
+	_ = w.Close()
+	return fmt.Sprintf("<< /Type /ObjStm /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", z.Len(), z.String())
+}
+
+func pdfOf(extraTrailer string, objs ...string) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [] /Count 0 >>",
-	}
 	offsets := make([]int, len(objs))
 	for i, o := range objs {
 		offsets[i] = b.Len()

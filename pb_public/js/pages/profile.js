@@ -1,8 +1,8 @@
 // profile.js — the resident's name, phone, address and language; a copy of
 // their data; closing the account.
-import { auth, getRecord, updateRecord, updateStoredRecord, deleteRecord, list, signOut, eq, ApiError } from "../api.js";
+import { auth, getRecord, updateRecord, updateStoredRecord, deleteRecord, list, signOut, eq, requestEmailChange, ApiError } from "../api.js";
 import { t, setLang } from "../i18n.js";
-import { $, h, initPage, showApiError, announce, busy, notice } from "../ui.js";
+import { $, h, initPage, showApiError, showErrors, announce, busy, notice } from "../ui.js";
 
 const user = initPage({ requireSignIn: true });
 const box = $("#content");
@@ -52,12 +52,36 @@ async function load() {
     }
   });
 
+  const emailForm = h("form", { id: "change-email", novalidate: true, "aria-labelledby": "email-h" },
+    h("h2", { id: "email-h" }, t("profile.change_email")),
+    h("div", { class: "field" }, h("label", { for: "new-email" }, t("profile.new_email")),
+      h("span", { class: "hint", id: "new-email-hint" }, t("profile.new_email_hint")),
+      h("input", { type: "email", id: "new-email", name: "newEmail", autocomplete: "email", "aria-describedby": "new-email-hint" })),
+    h("div", { class: "button-row" }, h("button", { class: "button secondary", type: "submit" }, t("profile.send_link"))),
+    h("div", { id: "email-status", "aria-live": "polite" }));
+  emailForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const email = emailForm.newEmail.value.trim();
+    if (!email) return showErrors(emailForm, { newEmail: t("profile.email_needed") });
+    const button = emailForm.querySelector("button[type=submit]");
+    busy(button, true);
+    try {
+      await requestEmailChange(email);
+      $("#email-status").replaceChildren(h("p", { class: "notice ok" }, t("profile.email_sent", { email })));
+      announce(t("profile.email_sent", { email }));
+    } catch (err) {
+      showApiError(emailForm, err);
+    } finally {
+      busy(button, false);
+    }
+  });
+
   const data = h("section", { "aria-labelledby": "data-h" }, h("h2", { id: "data-h" }, t("profile.data")),
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "button secondary", onclick: () => download(me) }, t("profile.download")),
       h("button", { type: "button", class: "button danger", onclick: () => closeAccount(me) }, t("profile.delete"))),
     h("div", { id: "data-status", "aria-live": "polite" }));
-  box.replaceChildren(form, data);
+  box.replaceChildren(form, emailForm, data);
 }
 
 async function download(me) {

@@ -1,7 +1,7 @@
 // signin.js — residents sign in with email and password.
 import { signIn, ApiError } from "../api.js";
 import { t } from "../i18n.js";
-import { $, initPage, showErrors, showApiError, busy, param } from "../ui.js";
+import { $, initPage, showErrors, showApiError, busy, param, safeNext } from "../ui.js";
 
 initPage();
 
@@ -18,7 +18,7 @@ $("#signin").addEventListener("submit", async (ev) => {
   busy(button, true);
   try {
     await signIn("users", email, password);
-    location.href = sameSite(param("next")) || "/my.html";
+    location.href = safeNext(param("next")) || "/my.html";
   } catch (err) {
     if (err instanceof ApiError && err.status === 400) showErrors(form, {}, t("signin.failed"));
     else showApiError(form, err);
@@ -26,14 +26,3 @@ $("#signin").addEventListener("submit", async (ev) => {
     busy(button, false);
   }
 });
-
-/** sameSite returns next as a path on this site, or "" for anything that leaves it. */
-function sameSite(next) {
-  if (!next) return "";
-  try {
-    const u = new URL(next, location.origin);
-    return u.origin === location.origin ? u.pathname + u.search : "";
-  } catch {
-    return "";
-  }
-}

@@ -1,5 +1,5 @@
 // signup.js — a resident creates an account; we send the confirmation email.
-import { signUp, signIn, requestVerification, ApiError } from "../api.js";
+import { signUp, signIn, requestVerification } from "../api.js";
 import { t, lang, setLang } from "../i18n.js";
 import { $, h, initPage, showErrors, showApiError, busy } from "../ui.js";
 
@@ -28,17 +28,18 @@ form.addEventListener("submit", async (ev) => {
   busy(button, true);
   try {
     await signUp(data);
-    await requestVerification(data.email);
-    await signIn("users", data.email, data.password);
-    setLang(data.language, true);
+    // the answer is the same whether or not the address already has an
+    // account (its owner gets an email instead): sending the link and
+    // signing in may fail without anything to tell here
+    await requestVerification(data.email).catch(() => null);
+    if (await signIn("users", data.email, data.password).catch(() => null)) setLang(data.language, true);
     $("#content").replaceChildren(
       h("div", { class: "notice ok", role: "status", tabindex: "-1", id: "done" },
         h("h2", {}, t("signup.done_title")),
         h("p", {}, t("signup.done", { email: data.email }))));
     $("#done").focus();
   } catch (err) {
-    if (err instanceof ApiError && err.fields.email) showErrors(form, { email: t("signup.email_taken") });
-    else showApiError(form, err);
+    showApiError(form, err);
   } finally {
     busy(button, false);
   }

@@ -230,6 +230,7 @@ async function renderDocuments() {
           h("span", { class: "visually-hidden" }, `Download ${d.original_name || d.file}`)),
         h("div", { class: "small" }, `${d.kind}: ${d.original_name || d.file}`),
         h("div", { class: "small muted" }, `${Math.round((d.size || 0) / 1024)} KB, ${formatDate(d.created, true)}`),
+        activeWarning(d),
         kind === "complaint" && image ? h("div", { class: "choice small" },
           h("input", { type: "checkbox", id: `public-${d.id}`, checked: d.public, onchange: (ev) => setPublic(d, ev.target) }),
           h("label", { for: `public-${d.id}` }, "Show on the public list")) : null);
@@ -238,6 +239,25 @@ async function renderDocuments() {
   } catch {
     el.replaceChildren(h("p", {}, "The documents could not be loaded."));
   }
+}
+
+/** What each kind of active PDF content means, for the warning. */
+const ACTIVE = {
+  script: "scripts",
+  auto_action: "actions that run when it is opened",
+  launch: "commands that start programs",
+  embedded_file: "attached files",
+  submit_form: "forms that send data",
+  rich_media: "embedded media",
+};
+
+/** activeWarning warns staff before they open a PDF that carries active content. */
+function activeWarning(d) {
+  const found = Array.isArray(d.active_content) ? d.active_content : [];
+  if (!found.length) return null;
+  return h("p", { class: "notice warn small", role: "note", "data-active": found.join(" ") },
+    `Caution: this PDF contains ${found.map((k) => ACTIVE[k] || k).join(", ")}. It is saved to your computer rather than opened; ` +
+    "open it only in a viewer with scripts turned off, or ask the resident to print it to PDF again and upload the new file.");
 }
 
 async function setPublic(doc, box) {

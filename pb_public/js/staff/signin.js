@@ -1,6 +1,6 @@
 // signin.js — staff sign in with their work account (the staff collection).
 import { signIn, ApiError } from "../api.js";
-import { $, showErrors, showApiError, busy, param } from "../ui.js";
+import { $, showErrors, showApiError, busy, param, safeNext } from "../ui.js";
 import { initStaff } from "./console.js";
 
 initStaff({ requireSignIn: false });
@@ -15,16 +15,9 @@ $("#signin").addEventListener("submit", async (ev) => {
   busy(button, true);
   try {
     await signIn("staff", email, password);
-    let next = "/staff/";
-    try {
-      const u = new URL(param("next") || "/staff/", location.origin);
-      if (u.origin === location.origin && u.pathname.startsWith("/staff/")) next = u.pathname + u.search;
-    } catch {
-      /* stay on the queue */
-    }
-    location.href = next;
+    location.href = safeNext(param("next"), "/staff/") || "/staff/";
   } catch (err) {
-    if (err instanceof ApiError && err.status === 400) showErrors(form, {}, "The email address or password is not right, or the account is not active.");
+    if (err instanceof ApiError && err.status === 400) showErrors(form, {}, "The email address or password is not right. If your account has been switched off, we have emailed you: ask the portal's administrator to switch it back on.");
     else showApiError(form, err);
   } finally {
     busy(button, false);
