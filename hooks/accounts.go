@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
@@ -22,7 +21,7 @@ import (
 // that answer the same whether or not an address is taken (the owner of a
 // taken address gets an email instead), and one answer to a wrong password
 // and to a switched-off staff account.
-func (p *portal) registerAccounts() {
+func (p *Portal) registerAccounts() {
 	// NIST SP 800-63B: long enough, and neither common nor built from the
 	// person's or the county's own words. Every path that sets a password
 	// passes here: sign-up, profile, reset, the dashboard, Go code.
@@ -64,7 +63,7 @@ func (p *portal) registerAccounts() {
 // account exactly as a new sign-up (GOV.UK's pattern): the same checks run,
 // the same refusals come back, and success looks the same; the owner of the
 // address is told by email, with how to sign in or reset the password.
-func (p *portal) signUpTakenAddress(e *core.RecordRequestEvent) error {
+func (p *Portal) signUpTakenAddress(e *core.RecordRequestEvent) error {
 	if e.HasSuperuserAuth() || strings.TrimSpace(e.Record.Email()) == "" {
 		return e.Next()
 	}
@@ -105,7 +104,7 @@ func (p *portal) signUpTakenAddress(e *core.RecordRequestEvent) error {
 // emailChangeToTakenAddress answers a request to move an account to an
 // address that already has one exactly as an accepted request (204), sends
 // no confirmation, and tells that address's owner nothing was changed.
-func (p *portal) emailChangeToTakenAddress(e *core.RequestEvent) error {
+func (p *Portal) emailChangeToTakenAddress(e *core.RequestEvent) error {
 	if e.Request.Method != http.MethodPost || !strings.HasSuffix(e.Request.URL.Path, "/request-email-change") ||
 		e.Auth == nil || e.Auth.IsSuperuser() {
 		return e.Next()
@@ -128,22 +127,4 @@ func (p *portal) emailChangeToTakenAddress(e *core.RequestEvent) error {
 	}
 	p.tellAccountOwner(e.App, other, "mail.account.move_refused", "move", "/signin.html")
 	return e.NoContent(http.StatusNoContent)
-}
-
-// tellAccountOwner emails the owner of an account about an attempt on it,
-// through the outbox, at most once a day per kind of attempt (so nobody can
-// flood their mailbox).
-func (p *portal) tellAccountOwner(app core.App, account *core.Record, template, kind, signInPath string) {
-	lang := i18n.Parse(account.GetString("language"))
-	vars := map[string]string{
-		"link":  p.siteURL(app, signInPath),
-		"reset": p.siteURL(app, strings.TrimSuffix(signInPath, "signin.html")+"reset-password.html"),
-	}
-	subject, body := p.compose(app, lang, template, vars)
-	day := p.now().UTC().Format(time.DateOnly)
-	err := p.queueMail(app, outMail{To: account.Email(), Subject: subject, Text: body, Kind: "account." + kind,
-		DedupeKey: "account-" + kind + ":" + account.Id + ":" + day})
-	if err != nil {
-		app.Logger().Error("queueing an account notice failed", "account", account.Id, "error", err)
-	}
 }

@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -123,11 +122,3 @@ func changeFrom(ctx context.Context) *change {
 	c, _ := ctx.Value(changeKey{}).(*change)
 	return c
 }
-
-// apiError is an error with an HTTP status and a message for the caller.
-func apiError(status int, message string) error {
-	return router.NewApiError(status, message, nil)
-}
-
-// refusal is a 400 with a message the caller can act on.
-func refusal(message string) error { return apiError(http.StatusBadRequest, message) }

@@ -24,8 +24,7 @@ type Finding struct {
 // at signs that an outside system is failing (mail stuck in the outbox). A
 // "fail" means something does not work; a "warn" something residents or
 // staff will notice.
-func (pt *Portal) CheckConfiguration() []Finding {
-	p := pt.p
+func (p *Portal) CheckConfiguration() []Finding {
 	app := p.app
 	var out []Finding
 	add := func(level, subject, format string, args ...any) {

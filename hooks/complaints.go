@@ -17,27 +17,35 @@ import (
 	"github.com/townhall-portal/townhall/internal/workflow"
 )
 
-// openComplaintStates are the states in which a report is still being worked.
-var openComplaintStates = []string{"new", "acknowledged", "in_progress"}
-
 // maxDescription is the longest description a report may have (characters).
 const maxDescription = 5000
 
 // complaintKind is the problem report as a request kind.
-func (p *portal) complaintKind() requestKind {
+func (p *Portal) complaintKind() requestKind {
 	return requestKind{
-		machine:    workflow.Complaint(),
-		collection: "complaints",
-		ownerField: "reporter",
-		prepare:    p.prepareComplaintAction,
-		afterSave:  p.notifyComplaintChange,
+		machine:      workflow.Complaint(),
+		collection:   "complaints",
+		parentField:  "complaint",
+		ownerField:   "reporter",
+		contactField: "caller_email",
+		nameField:    "caller_name",
+		vars:         p.complaintVars,
+		// reports take photos
+		checkDocument: func(tx core.App, r, doc *core.Record, lang i18n.Lang) error {
+			if strings.TrimSpace(doc.GetString("kind")) == "" {
+				doc.Set("kind", "photo")
+			}
+			return nil
+		},
+		prepare:   p.prepareComplaintAction,
+		afterSave: p.notifyComplaintChange,
 	}
 }
 
 // registerComplaints installs the problem-report lifecycle, the checks of a
 // new report, its reference and deadlines, and the escalation schedule kept
 // on every save.
-func (p *portal) registerComplaints() {
+func (p *Portal) registerComplaints() {
 	p.registerLifecycle(p.complaintKind())
 
 	// staff filing for a walk-in or caller are recorded as the report's creator
@@ -119,7 +127,7 @@ func checkReport(r *core.Record, lang i18n.Lang) error {
 // scheduleEscalation sets when the report next climbs a level: while it is
 // open and overdue, at the deadline it breaches, and no sooner than the
 // town's escalation delay after the previous level; never past level 3.
-func (p *portal) scheduleEscalation(r *core.Record, t town) {
+func (p *Portal) scheduleEscalation(r *core.Record, t town) {
 	next := nextEscalation(r, t)
 	if next.IsZero() {
 		r.Set("next_escalation_at", "")
@@ -130,7 +138,7 @@ func (p *portal) scheduleEscalation(r *core.Record, t town) {
 
 // nextEscalation computes the moment of a report's next escalation (zero: none).
 func nextEscalation(r *core.Record, t town) time.Time {
-	if !slices.Contains(openComplaintStates, r.GetString("status")) || r.GetInt("escalation_level") >= 3 {
+	if !workflow.Complaint().IsOpen(r.GetString("status")) || r.GetInt("escalation_level") >= 3 {
 		return time.Time{}
 	}
 	deadline := r.GetDateTime("resolve_due_at").Time()
@@ -149,7 +157,7 @@ func nextEscalation(r *core.Record, t town) time.Time {
 }
 
 // prepareComplaintAction checks what each action needs and sets its fields.
-func (p *portal) prepareComplaintAction(tx core.App, r *core.Record, c *change, in actionInput) error {
+func (p *Portal) prepareComplaintAction(tx core.App, r *core.Record, c *change, in actionInput) error {
 	now := p.now().UTC()
 	lang := c.Actor.Lang
 	switch c.Action {
@@ -176,7 +184,7 @@ func (p *portal) prepareComplaintAction(tx core.App, r *core.Record, c *change, 
 		if !c.Actor.CanWorkOn(primary.GetString("department")) {
 			return apiError(http.StatusForbidden, lang.T("complaint.other_department"))
 		}
-		if !slices.Contains([]string{"new", "acknowledged", "in_progress", "resolved"}, primary.GetString("status")) {
+		if st := primary.GetString("status"); !workflow.Complaint().IsOpen(st) && st != "resolved" {
 			return validationError("duplicate_of", "closed", lang.T("report.duplicate_closed"))
 		}
 		r.Set("duplicate_of", primary.Id)
@@ -234,7 +242,7 @@ func findPrimaryReport(tx core.App, dup *core.Record, ref string, lang i18n.Lang
 }
 
 // canReopen reports whether a resolved report may still be reopened now.
-func (p *portal) canReopen(r *core.Record) bool {
+func (p *Portal) canReopen(r *core.Record) bool {
 	return canReopenAt(r, p.now(), p.townSettings(p.app).ReopenDays)
 }
 
@@ -251,76 +259,8 @@ func canReopenAt(r *core.Record, now time.Time, reopenDays int) bool {
 	return !now.After(resolved.Time().AddDate(0, 0, reopenDays))
 }
 
-// complaintVars are the placeholders of a report's emails.
-func (p *portal) complaintVars(tx core.App, r *core.Record, lang i18n.Lang) map[string]string {
-	vars := map[string]string{
-		"reference_no": r.GetString("reference"),
-		"address":      r.GetString("address"),
-		"link":         p.siteURL(tx, "/request.html?kind=complaint&id="+r.Id),
-		"noun":         lang.Noun("complaint"),
-		"description":  r.GetString("description"),
-	}
-	vars["category"] = nameOf(tx, "complaint_categories", r.GetString("category"), lang)
-	vars["department"] = nameOf(tx, "departments", r.GetString("department"), lang)
-	if due := r.GetDateTime("resolve_due_at"); !due.IsZero() {
-		vars["due"] = due.Time().In(p.townLocation(tx)).Format("2006-01-02 15:04")
-	}
-	if id := r.GetString("duplicate_of"); id != "" {
-		if primary, err := tx.FindRecordById("complaints", id); err == nil {
-			vars["primary"] = primary.GetString("reference")
-		}
-	}
-	vars["title"] = vars["reference_no"] + " — " + vars["category"]
-	return vars
-}
-
-// notifyNewComplaint tells the department about a new report and the
-// reporter that it was received, with its reference.
-func (p *portal) notifyNewComplaint(tx core.App, r *core.Record) error {
-	vars := p.complaintVars(tx, r, i18n.EN)
-	vars["link"] = p.siteURL(tx, "/staff/request.html?kind=complaint&id="+r.Id)
-	subject, body := p.compose(tx, i18n.EN, "mail.complaint.new", vars)
-	if err := p.queueMail(tx, outMail{To: departmentAddress(tx, r.GetString("department")), Subject: subject, Text: body,
-		Kind: "complaint.new", ComplaintID: r.Id}); err != nil {
-		return err
-	}
-	lang := i18n.Parse(r.GetString("language"))
-	subject, body = p.compose(tx, lang, "mail.complaint.received", p.complaintVars(tx, r, lang))
-	return p.queueMail(tx, outMail{To: requesterAddress(tx, r, "reporter", "caller_email"), Subject: subject, Text: body,
-		Kind: "complaint.received", ComplaintID: r.Id})
-}
-
-// notifyComplaintChange tells the reporter (and followers) when a report is
-// acknowledged, resolved, rejected, merged or reopened.
-func (p *portal) notifyComplaintChange(tx core.App, r *core.Record, c *change) error {
-	if !slices.Contains([]string{"acknowledge", "resolve", "reject", "mark_duplicate", "reopen", "close"}, c.Action) {
-		return nil
-	}
-	if c.Action == "close" && c.Actor.Kind == workflow.System {
-		return nil // closing after the reopen window is silent
-	}
-	lang := i18n.Parse(r.GetString("language"))
-	vars := p.complaintVars(tx, r, lang)
-	vars["comment"] = c.Comment
-	subject, body := p.compose(tx, lang, "mail.complaint."+c.Action, vars)
-	to := []string{requesterAddress(tx, r, "reporter", "caller_email")}
-	if c.Action != "mark_duplicate" {
-		for _, id := range r.GetStringSlice("followers") {
-			if u, err := tx.FindRecordById("users", id); err == nil {
-				to = append(to, u.Email())
-			}
-		}
-	}
-	for _, addr := range to {
-		if err := p.queueMail(tx, outMail{To: addr, Subject: subject, Text: body, Kind: "complaint." + c.Action, ComplaintID: r.Id}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // CloseResolvedReports closes resolved reports whose reopen window has passed.
-func (p *portal) CloseResolvedReports() (int, error) {
+func (p *Portal) CloseResolvedReports() (int, error) {
 	t := p.townSettings(p.app)
 	cutoff, _ := types.ParseDateTime(p.now().UTC().AddDate(0, 0, -t.ReopenDays))
 	var ids []string

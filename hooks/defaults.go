@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -12,7 +11,8 @@ import (
 // document, event or feedback record is created, whatever the path (API,
 // dashboard, Go code): department from the type or category, first status,
 // fee from the permit type, language from the resident.
-func registerDefaults(app core.App) {
+func (p *Portal) registerDefaults() {
+	app := p.app
 	app.OnRecordCreate("permits").BindFunc(func(e *core.RecordEvent) error {
 		r := e.Record
 		if r.GetString("status") == "" {
@@ -70,14 +70,8 @@ func registerDefaults(app core.App) {
 		app.OnRecordCreate(name).BindFunc(func(e *core.RecordEvent) error {
 			r := e.Record
 			if r.GetString("department") == "" {
-				for _, parent := range []string{"permits", "complaints"} {
-					field := parent[:len(parent)-1]
-					if id := r.GetString(field); id != "" {
-						if p, err := e.App.FindRecordById(parent, id); err == nil {
-							r.Set("department", p.GetString("department"))
-						}
-						break
-					}
+				if _, parent := p.parentRecord(e.App, r); parent != nil {
+					r.Set("department", parent.GetString("department"))
 				}
 			}
 			return e.Next()
@@ -98,24 +92,4 @@ func setLanguageFromUser(app core.App, r *core.Record, userField string) {
 		}
 	}
 	r.Set("language", lang)
-}
-
-// validationError is a 400 naming the field at fault, shaped like PocketBase's
-// own validation errors so the sites can show it next to the field.
-func validationError(field, code, message string) error {
-	return fieldErrors(message, map[string]fieldError{field: {"validation_" + code, message}})
-}
-
-// fieldError is one field's refusal: a code for programs, a message for people.
-type fieldError struct{ code, message string }
-
-// fieldErrors is a 400 with one message per field, in PocketBase's shape
-// ({"data": {"field": {"code": …, "message": …}}}) so the sites can put each
-// message next to its field.
-func fieldErrors(message string, fields map[string]fieldError) error {
-	errs := validation.Errors{}
-	for name, f := range fields {
-		errs[name] = validation.NewError(f.code, f.message)
-	}
-	return router.NewBadRequestError(message, errs)
 }

@@ -8,14 +8,12 @@ import (
 	"mime"
 	"net/http"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
-	"github.com/townhall-portal/townhall/internal/forms"
 	"github.com/townhall-portal/townhall/internal/i18n"
 	"github.com/townhall-portal/townhall/internal/media"
 	"github.com/townhall-portal/townhall/internal/workflow"
@@ -37,7 +35,7 @@ type uploads struct {
 // whatever its name, pictures are upright, downscaled and stripped of all
 // metadata, and nothing is half-saved when a file is refused. Files never
 // change once stored: a new version is a new document.
-func (p *portal) registerDocuments() {
+func (p *Portal) registerDocuments() {
 	p.app.OnRecordCreateRequest("documents").BindFunc(func(e *core.RecordRequestEvent) error {
 		if e.Auth != nil && !e.Auth.IsSuperuser() {
 			actor, err := actorOf(e.RequestEvent)
@@ -53,7 +51,7 @@ func (p *portal) registerDocuments() {
 
 	p.app.OnRecordCreate("documents").BindFunc(func(e *core.RecordEvent) error {
 		lang := i18n.EN
-		if parent := documentParent(e.App, e.Record); parent != nil {
+		if _, parent := p.parentRecord(e.App, e.Record); parent != nil {
 			lang = i18n.Parse(parent.GetString("language"))
 		}
 		if err := p.normalizeUpload(e.App, e.Record, lang); err != nil {
@@ -84,9 +82,11 @@ func (p *portal) registerDocuments() {
 	})
 
 	p.app.OnRecordUpdate("documents").BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetString("file") != e.Record.Original().GetString("file") ||
-			e.Record.GetString("permit") != e.Record.Original().GetString("permit") ||
-			e.Record.GetString("complaint") != e.Record.Original().GetString("complaint") {
+		changed := e.Record.GetString("file") != e.Record.Original().GetString("file")
+		for _, k := range p.kinds() {
+			changed = changed || e.Record.GetString(k.parentField) != e.Record.Original().GetString(k.parentField)
+		}
+		if changed {
 			return validationError("file", "immutable", i18n.EN.T("document.immutable"))
 		}
 		return e.Next()
@@ -105,86 +105,42 @@ func (p *portal) registerDocuments() {
 	})
 }
 
-// documentParent returns the application or report a document belongs to.
-func documentParent(app core.App, doc *core.Record) *core.Record {
-	if id := doc.GetString("permit"); id != "" {
-		if r, err := app.FindRecordById("permits", id); err == nil {
-			return r
-		}
-	}
-	if id := doc.GetString("complaint"); id != "" {
-		if r, err := app.FindRecordById("complaints", id); err == nil {
-			return r
-		}
-	}
-	return nil
-}
-
 // checkAttach decides whether actor may attach this document to its parent
 // now, and says why not in the actor's language.
-func (p *portal) checkAttach(app core.App, doc *core.Record, actor Actor) error {
+func (p *Portal) checkAttach(app core.App, doc *core.Record, actor Actor) error {
 	lang := actor.Lang
-	permitID, complaintID := doc.GetString("permit"), doc.GetString("complaint")
-	if (permitID == "") == (complaintID == "") {
-		return validationError("permit", "parent", lang.T("document.one_parent"))
-	}
-	kind := requestKind{}
-	id := permitID
-	if permitID != "" {
-		kind = p.permitKind()
-	} else {
-		kind, id = p.complaintKind(), complaintID
+	kind, id, parents := p.parentOf(doc)
+	if parents != 1 {
+		field := p.kinds()[0].parentField
+		return validationError(field, "parent", lang.T("document.one_parent"))
 	}
 	parent, err := p.loadForActor(app, kind, id, actor)
 	if err != nil {
 		return err
 	}
 	status := parent.GetString("status")
+	refused := apiError(http.StatusConflict, lang.T("document.state_"+kind.machine.Name, lang.State(kind.machine.Name, status)))
+	if !kind.mayAttach(status, actor) {
+		return refused
+	}
 	if actor.Kind == workflow.Resident {
 		doc.Set("owner", actor.User.Id)
 		doc.Set("uploaded_by", "")
-		allowed := []string{"draft", "changes_requested"}
-		if kind.collection == "complaints" {
-			allowed = []string{"new"}
-		}
-		if !slices.Contains(allowed, status) {
-			return apiError(http.StatusConflict, lang.T("document.state_"+kind.machine.Name, lang.State(kind.machine.Name, status)))
-		}
 	} else {
 		if actor.Staff != nil {
 			doc.Set("uploaded_by", actor.Staff.Id)
 		}
 		doc.Set("owner", parent.GetString(kind.ownerField))
-		if kind.machine.IsTerminal(status) {
-			return apiError(http.StatusConflict, lang.T("document.state_"+kind.machine.Name, lang.State(kind.machine.Name, status)))
-		}
 	}
-	// the kind names one of the permit type's documents (or "other"); reports take photos
-	k := strings.TrimSpace(doc.GetString("kind"))
-	if kind.collection == "complaints" {
-		if k == "" {
-			doc.Set("kind", "photo")
-		}
-		return nil
-	}
-	t, err := app.FindRecordById("permit_types", parent.GetString("permit_type"))
-	if err != nil {
-		return err
-	}
-	docs, _ := forms.ParseDocuments([]byte(t.GetString("required_documents")))
-	keys := []string{"other"}
-	for _, d := range docs {
-		keys = append(keys, d.Key)
-	}
-	if !slices.Contains(keys, k) {
-		return validationError("kind", "unknown", lang.T("document.kind"))
+	if kind.checkDocument != nil {
+		return kind.checkDocument(app, parent, doc, lang)
 	}
 	return nil
 }
 
 // normalizeUpload replaces the uploaded file with its safe version and
 // records its hash, size and type; a refused file is explained.
-func (p *portal) normalizeUpload(app core.App, doc *core.Record, lang i18n.Lang) error {
+func (p *Portal) normalizeUpload(app core.App, doc *core.Record, lang i18n.Lang) error {
 	files := doc.GetUnsavedFiles("file")
 	if len(files) != 1 {
 		return validationError("file", "required", lang.T("document.no_file"))
@@ -270,14 +226,10 @@ func uploadRefusal(err error, lang i18n.Lang, maxMegapixels int) string {
 func megabytes(n int64) string { return fmt.Sprintf("%.1f", float64(n)/(1<<20)) }
 
 // documentEvent records an upload or removal in the parent's history.
-func (p *portal) documentEvent(tx core.App, doc *core.Record, action string) error {
-	parent := documentParent(tx, doc)
+func (p *Portal) documentEvent(tx core.App, doc *core.Record, action string) error {
+	kind, parent := p.parentRecord(tx, doc)
 	if parent == nil {
 		return nil
-	}
-	kind := p.permitKind()
-	if parent.Collection().Name == "complaints" {
-		kind = p.complaintKind()
 	}
 	actor := SystemActor()
 	if id := doc.GetString("uploaded_by"); id != "" {

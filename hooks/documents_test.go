@@ -292,7 +292,7 @@ func TestConcurrentUploadsAreBounded(t *testing.T) {
 			t.Errorf("an upload answered %d", s)
 		}
 	}
-	peak := e.portal.p.uploads.peak.Load()
+	peak := e.portal.uploads.peak.Load()
 	if peak < 1 || peak > uploadSlots {
 		t.Errorf("%d normalisations ran at once, the bound is %d", peak, uploadSlots)
 	}

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -8,8 +9,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
-
-	"github.com/townhall-portal/townhall/internal/i18n"
 )
 
 // Escalation is one report climbing one level (or, in a dry run, about to).
@@ -44,7 +43,7 @@ const escalationBatch = 500
 // level 3 the directors. Each escalation is one transaction that re-reads the
 // report, so a repeated, concurrent or restarted run never escalates or
 // emails twice and never skips a level. With dryRun nothing is saved.
-func (p *portal) EscalateOverdue(dryRun bool) ([]Escalation, error) {
+func (p *Portal) EscalateOverdue(dryRun bool) ([]Escalation, error) {
 	now := p.now().UTC()
 	nowDT, _ := types.ParseDateTime(now)
 	var due []struct {
@@ -76,7 +75,7 @@ func (p *portal) EscalateOverdue(dryRun bool) ([]Escalation, error) {
 
 // escalateOne escalates one report if it is (still) due; ok is false when
 // another run got there first.
-func (p *portal) escalateOne(id string, now time.Time, dryRun bool) (x Escalation, ok bool) {
+func (p *Portal) escalateOne(id string, now time.Time, dryRun bool) (x Escalation, ok bool) {
 	x.ComplaintID = id
 	defer func() {
 		if r := recover(); r != nil {
@@ -117,25 +116,12 @@ func (p *portal) escalateOne(id string, now time.Time, dryRun bool) (x Escalatio
 		if err := p.appendEvent(tx, p.complaintKind(), r, ev); err != nil {
 			return err
 		}
-		vars := p.complaintVars(tx, r, i18n.EN)
-		vars["level"] = fmt.Sprint(x.To)
-		vars["reason"] = x.Reason
-		vars["deadline"] = x.Deadline.In(t.Calendar.Location()).Format("2006-01-02 15:04")
-		vars["link"] = p.siteURL(tx, "/staff/request.html?kind=complaint&id="+r.Id)
-		subject, body := p.compose(tx, i18n.EN, "mail.complaint.escalated", vars)
-		for _, to := range x.Notify {
-			m := outMail{To: to, Subject: subject, Text: body, Kind: "complaint.escalated", ComplaintID: r.Id,
-				DedupeKey: fmt.Sprintf("escalation:%s:%d:%s", r.Id, x.To, to)}
-			if err := p.queueMail(tx, m); err != nil {
-				return err
-			}
-		}
-		return nil
+		return p.notifyEscalation(tx, r, x, t.Calendar.Location())
 	})
 	switch {
-	case err == errAlreadyDone:
+	case errors.Is(err, errAlreadyDone):
 		return x, false
-	case err == errDryRun:
+	case errors.Is(err, errDryRun):
 		return x, true
 	case err != nil:
 		x.Err = err
@@ -143,38 +129,9 @@ func (p *portal) escalateOne(id string, now time.Time, dryRun bool) (x Escalatio
 	return x, true
 }
 
-// sentinel errors that roll a transaction back without a failure
+// Sentinel errors that roll an escalation's transaction back without a
+// failure (compare with errors.Is).
 var (
-	errAlreadyDone = fmt.Errorf("already escalated")
-	errDryRun      = fmt.Errorf("dry run")
+	errAlreadyDone = errors.New("already escalated")
+	errDryRun      = errors.New("dry run")
 )
-
-// escalationRecipients are who hears about a report at a level.
-func escalationRecipients(tx core.App, r *core.Record, level int) []string {
-	var to []string
-	switch level {
-	case 1:
-		if a, err := tx.FindRecordById("staff", r.GetString("assignee")); err == nil && a.GetBool("active") {
-			to = append(to, a.Email())
-		} else if q := departmentAddress(tx, r.GetString("department")); q != "" {
-			to = append(to, q)
-		}
-	case 2:
-		sup, _ := tx.FindRecordsByFilter("staff", "role = 'supervisor' && department = {:d} && active = true", "email", 0, 0,
-			dbx.Params{"d": r.GetString("department")})
-		for _, s := range sup {
-			to = append(to, s.Email())
-		}
-		if len(to) == 0 {
-			if q := departmentAddress(tx, r.GetString("department")); q != "" {
-				to = append(to, q)
-			}
-		}
-	case 3:
-		dirs, _ := tx.FindRecordsByFilter("staff", "role = 'director' && active = true", "email", 0, 0)
-		for _, s := range dirs {
-			to = append(to, s.Email())
-		}
-	}
-	return to
-}

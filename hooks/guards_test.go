@@ -1,9 +1,12 @@
 package hooks
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // TestWriteGuards checks the fields each role may not write through the API,
@@ -132,5 +135,37 @@ func TestSmallerRefusalsSayWhy(t *testing.T) {
 	e.setStatus(t, "permits", permitA, "withdrawn", nil)
 	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/comment", `{"comment":"hello"}`, roleResA); res.Status != 400 || !strings.Contains(res.Body, "contact the office") {
 		t.Errorf("comment on a closed request: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestOurFaultsAreNot400s: a failure on the server's side during an action
+// (here the database refusing the save) answers 500 with a message that
+// says nothing was changed, is logged, and changes nothing; a refusal stays
+// a 4xx.
+func TestOurFaultsAreNot400s(t *testing.T) {
+	e := newEnv(t)
+	e.setStatus(t, "permits", permitA, "submitted", nil)
+	e.app.OnRecordUpdate("permits").BindFunc(func(ev *core.RecordEvent) error {
+		return errors.New("database disk image is malformed")
+	})
+	events := e.count(t, "events", "permit = {:p}", map[string]any{"p": permitA})
+	res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/start_review", nil, roleClerkX)
+	if res.Status != 500 || !strings.Contains(res.Body, "nothing was changed") || strings.Contains(res.Body, "malformed") {
+		t.Errorf("a database failure answered %d %s", res.Status, res.Body)
+	}
+	if got := e.record(t, "permits", permitA).GetString("status"); got != "submitted" {
+		t.Errorf("the failed action left the application %s", got)
+	}
+	if n := e.count(t, "events", "permit = {:p}", map[string]any{"p": permitA}); n != events {
+		t.Errorf("the failed action wrote %d events", n-events)
+	}
+	// in Spanish for a Spanish-speaking resident
+	e.setStatus(t, "permits", permitB, "draft", nil)
+	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitB+"/submit", nil, roleResB); res.Status != 500 || !strings.Contains(res.Body, "no se cambió nada") {
+		t.Errorf("a failure for a Spanish-speaking resident: %d %s", res.Status, res.Body)
+	}
+	// refusals are still refusals
+	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/approve", nil, roleClerkX); res.Status != 409 {
+		t.Errorf("a refusal answered %d %s", res.Status, res.Body)
 	}
 }

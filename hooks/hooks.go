@@ -18,12 +18,14 @@ type Options struct {
 	Now func() time.Time
 }
 
-// portal carries what the hooks share: the app, the clock and the locks that
-// keep a scheduled job from overlapping itself.
-type portal struct {
+// Portal is Townhall's rules installed on an app: what the hooks share (the
+// app, the clock, the locks that keep a scheduled job from overlapping
+// itself) and the Go entry to the actions and jobs for commands, seeding and
+// tests — the same code paths the API uses.
+type Portal struct {
 	app     core.App
 	now     func() time.Time
-	jobs    sync.Map // job name -> *sync.Mutex
+	jobs    *sync.Map // job name -> *sync.Mutex, shared by WithApp copies
 	uploads *uploads
 }
 
@@ -36,10 +38,10 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	p := &portal{app: app, now: opts.Now, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
+	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
 	registerGuards(app)
 	registerVisibility(app)
-	registerDefaults(app)
+	p.registerDefaults()
 	p.registerTownSettings()
 	p.registerAccounts()
 	p.registerPermits()
@@ -49,5 +51,5 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerRoutes()
 	p.registerStaffRoutes()
 	p.registerJobs()
-	return &Portal{p: p}
+	return p
 }

@@ -11,7 +11,7 @@ import (
 // default), permit expiry, reminders and closing of resolved reports every
 // hour. PocketBase's cron runs each tick in
 // its own goroutine with no overlap protection; runJob adds it.
-func (p *portal) registerJobs() {
+func (p *Portal) registerJobs() {
 	p.app.Cron().MustAdd("townhall_outbox", "* * * * *", func() {
 		p.runJob("outbox", func() error { _, _, err := p.SendOutbox(); return err })
 	})
@@ -34,7 +34,7 @@ func (p *portal) registerJobs() {
 
 // runJob runs fn unless the same job is still running, and never lets a
 // failure or a panic reach the server: both are logged.
-func (p *portal) runJob(name string, fn func() error) (ran bool) {
+func (p *Portal) runJob(name string, fn func() error) (ran bool) {
 	m, _ := p.jobs.LoadOrStore(name, &sync.Mutex{})
 	mu := m.(*sync.Mutex)
 	if !mu.TryLock() {

@@ -20,11 +20,19 @@ import (
 )
 
 // permitKind is the permit application as a request kind.
-func (p *portal) permitKind() requestKind {
+func (p *Portal) permitKind() requestKind {
 	return requestKind{
-		machine:    workflow.Permit(),
-		collection: "permits",
-		ownerField: "owner",
+		machine:       workflow.Permit(),
+		collection:    "permits",
+		parentField:   "permit",
+		ownerField:    "owner",
+		contactField:  "applicant_email",
+		nameField:     "applicant_name",
+		payments:      true,
+		residentEdits: true,
+		vars:          p.permitVars,
+		// a document names one of the permit type's documents, or "other"
+		checkDocument: checkPermitDocument,
 		// a resident's application is theirs until they submit it; what staff
 		// started at the counter is staff's from the start
 		hiddenFromStaff: func(r *core.Record) bool {
@@ -37,7 +45,7 @@ func (p *portal) permitKind() requestKind {
 
 // registerPermits installs the permit lifecycle, the validation of form
 // definitions and answers, and the permit routes.
-func (p *portal) registerPermits() {
+func (p *Portal) registerPermits() {
 	kind := p.permitKind()
 	p.registerLifecycle(kind)
 
@@ -81,6 +89,24 @@ func (p *portal) registerPermits() {
 	p.app.OnRecordUpdate("permits").BindFunc(checkAnswers)
 }
 
+// checkPermitDocument refuses a document whose kind is not one of the
+// permit type's documents (or "other").
+func checkPermitDocument(tx core.App, r, doc *core.Record, lang i18n.Lang) error {
+	t, err := tx.FindRecordById("permit_types", r.GetString("permit_type"))
+	if err != nil {
+		return err
+	}
+	docs, _ := forms.ParseDocuments([]byte(t.GetString("required_documents")))
+	keys := []string{"other"}
+	for _, d := range docs {
+		keys = append(keys, d.Key)
+	}
+	if !slices.Contains(keys, strings.TrimSpace(doc.GetString("kind"))) {
+		return validationError("kind", "unknown", lang.T("document.kind"))
+	}
+	return nil
+}
+
 // validateAnswers checks a permit's answers against its type's form.
 func validateAnswers(app core.App, r *core.Record, mode forms.Mode) (map[string]any, forms.Errors, error) {
 	lang := i18n.Parse(r.GetString("language"))
@@ -112,7 +138,7 @@ func answersError(errs forms.Errors, lang i18n.Lang) error {
 }
 
 // preparePermitAction checks what each action needs and sets its fields.
-func (p *portal) preparePermitAction(tx core.App, r *core.Record, c *change, in actionInput) error {
+func (p *Portal) preparePermitAction(tx core.App, r *core.Record, c *change, in actionInput) error {
 	now := p.now().UTC()
 	lang := c.Actor.Lang
 	switch c.Action {
@@ -227,13 +253,13 @@ func nextSequence(tx core.App, key string) (int, error) {
 }
 
 // canRecordPayment reports whether a permit has a fee still to pay.
-func (p *portal) canRecordPayment(r *core.Record) bool {
+func (p *Portal) canRecordPayment(r *core.Record) bool {
 	return r.GetFloat("fee") > 0 && r.GetString("paid_at") == "" &&
 		slices.Contains([]string{"submitted", "in_review", "approved"}, r.GetString("status"))
 }
 
-// RecordPayment records that a permit's fee was paid (or waived).
-func (p *portal) RecordPayment(id string, actor Actor, in actionInput) (*core.Record, error) {
+// recordPayment records that a permit's fee was paid (or waived).
+func (p *Portal) recordPayment(id string, actor Actor, in actionInput) (*core.Record, error) {
 	lang := actor.Lang
 	if actor.Kind != workflow.Staff {
 		return nil, apiError(http.StatusForbidden, lang.T("staff_only"))
@@ -300,7 +326,7 @@ func (p *portal) RecordPayment(id string, actor Actor, in actionInput) (*core.Re
 
 // ExpirePermits expires issued permits whose validity has ended. Each permit
 // is its own transaction; a bad record is logged and skipped.
-func (p *portal) ExpirePermits() (int, error) {
+func (p *Portal) ExpirePermits() (int, error) {
 	now := types.NowDateTime()
 	if t, err := types.ParseDateTime(p.now().UTC()); err == nil {
 		now = t
@@ -326,7 +352,7 @@ func (p *portal) ExpirePermits() (int, error) {
 
 // RemindExpiringPermits emails, once, the holders of permits that expire in
 // the next 30 days.
-func (p *portal) RemindExpiringPermits() (int, error) {
+func (p *Portal) RemindExpiringPermits() (int, error) {
 	now := p.now().UTC()
 	from, _ := types.ParseDateTime(now)
 	until, _ := types.ParseDateTime(now.AddDate(0, 0, 30))

@@ -521,7 +521,7 @@ func TestOutboxSurvivesAFailingMailServer(t *testing.T) {
 func TestOutboxConcurrentRunsSendOnce(t *testing.T) {
 	e := newEnv(t)
 	for i := range 20 {
-		err := e.portal.p.queueMail(e.app, outMail{To: fmt.Sprintf("r%d@resident.test", i), Subject: "s", Text: "t", Kind: "test"})
+		err := e.portal.queueMail(e.app, outMail{To: fmt.Sprintf("r%d@resident.test", i), Subject: "s", Text: "t", Kind: "test"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -672,5 +672,50 @@ func TestStaffSubmitWalkInApplications(t *testing.T) {
 	e.setStatus(t, "permits", permitA, "changes_requested", nil)
 	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/submit", nil, roleClerkX); res.Status != 403 || !strings.Contains(res.Body, "Only the applicant") {
 		t.Errorf("staff resubmitting a resident's application: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestAvailableActionsOfferEditUploadAndRate: the sites show the edit,
+// upload and rating controls exactly when the server accepts them, from the
+// lifecycles' editable and rateable states.
+func TestAvailableActionsOfferEditUploadAndRate(t *testing.T) {
+	e := newEnv(t)
+	offered := func(kind, id, role string) []string {
+		t.Helper()
+		res := e.do(t, http.MethodGet, "/api/townhall/"+kind+"/"+id+"/actions", nil, role)
+		var body struct {
+			Actions []struct {
+				Action string `json:"action"`
+			} `json:"actions"`
+		}
+		res.JSON(t, &body)
+		var out []string
+		for _, a := range body.Actions {
+			out = append(out, a.Action)
+		}
+		return out
+	}
+	has := func(list []string, a string) bool { return slices.Contains(list, a) }
+	cases := []struct {
+		kind, id, state, role string
+		edit, upload, rate    bool
+	}{
+		{"permits", permitA, "draft", roleResA, true, true, false},
+		{"permits", permitA, "changes_requested", roleResA, true, true, false},
+		{"permits", permitA, "submitted", roleResA, false, false, false},
+		{"permits", permitA, "submitted", roleClerkX, false, true, false},
+		{"permits", permitA, "withdrawn", roleClerkX, false, false, false},
+		{"permits", permitA, "issued", roleResA, false, false, true},
+		{"complaints", complaintB, "new", roleResB, false, true, false},
+		{"complaints", complaintB, "acknowledged", roleResB, false, false, false},
+		{"complaints", complaintB, "resolved", roleResB, false, false, true},
+		{"complaints", complaintA, "resolved", roleResA, false, false, false}, // already rated
+	}
+	for _, c := range cases {
+		e.setStatus(t, c.kind, c.id, c.state, nil)
+		got := offered(c.kind, c.id, c.role)
+		if has(got, "edit") != c.edit || has(got, "upload") != c.upload || has(got, "rate") != c.rate {
+			t.Errorf("%s %s as %s: %v, want edit %v upload %v rate %v", c.kind, c.state, c.role, got, c.edit, c.upload, c.rate)
+		}
 	}
 }

@@ -1,36 +1,22 @@
 package hooks
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/townhall-portal/townhall/internal/i18n"
 	"github.com/townhall-portal/townhall/internal/workflow"
 )
-
-// requestKind describes one kind of request (permit application, problem
-// report) for the shared action machinery: its lifecycle, its collection,
-// who owns it, and what each action checks and changes.
-type requestKind struct {
-	machine    workflow.Machine
-	collection string
-	ownerField string
-	// hiddenFromStaff reports whether staff may not see a request yet (a
-	// resident's draft application); nil: never hidden.
-	hiddenFromStaff func(r *core.Record) bool
-	// prepare checks an action's preconditions and sets the fields it
-	// changes, before the record is saved (inside the transaction).
-	prepare func(tx core.App, r *core.Record, c *change, in actionInput) error
-	// afterSave records side effects (mail) after the save, in the transaction.
-	afterSave func(tx core.App, r *core.Record, c *change) error
-}
 
 // actionInput is the body of an action request.
 type actionInput struct {
@@ -51,7 +37,13 @@ func readActionInput(e *core.RequestEvent, lang i18n.Lang) (actionInput, error) 
 	if e.Request.ContentLength == 0 {
 		return in, nil
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(e.Response, e.Request.Body, 64<<10))
+	raw, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, 64<<10))
+	if err != nil {
+		return in, refusal(lang.T("body.invalid"))
+	}
+	// the body stays readable for PocketBase (request info, enrich hooks)
+	e.Request.Body = io.NopCloser(bytes.NewReader(raw))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&in); err != nil && !errors.Is(err, io.EOF) {
 		return in, refusal(lang.T("body.invalid"))
 	}
@@ -66,7 +58,7 @@ func readActionInput(e *core.RequestEvent, lang i18n.Lang) (actionInput, error) 
 // department (directors: all) or the system. Others get a 404 (residents, and
 // staff for a resident's draft) or a 403 naming the reason (staff of another
 // department).
-func (p *portal) loadForActor(tx core.App, kind requestKind, id string, actor Actor) (*core.Record, error) {
+func (p *Portal) loadForActor(tx core.App, kind requestKind, id string, actor Actor) (*core.Record, error) {
 	r, err := tx.FindRecordById(kind.collection, id)
 	if err != nil {
 		return nil, apiError(http.StatusNotFound, actor.Lang.T(kind.machine.Name+".not_found"))
@@ -91,28 +83,10 @@ func (p *portal) loadForActor(tx core.App, kind requestKind, id string, actor Ac
 	return nil, apiError(http.StatusForbidden, "")
 }
 
-// transitionError turns a lifecycle refusal into a 4xx with a reason.
-func transitionError(m workflow.Machine, t workflow.Transition, from, action string, lang i18n.Lang, err error) error {
-	switch {
-	case errors.Is(err, workflow.ErrUnknownAction):
-		return apiError(http.StatusNotFound, lang.T("refused.unknown_action"))
-	case errors.Is(err, workflow.ErrWrongState):
-		return apiError(http.StatusConflict, lang.WrongState(m.Name, from, action))
-	case errors.Is(err, workflow.ErrWrongActor):
-		if len(t.Actors) == 1 && t.Actors[0] == workflow.System {
-			return apiError(http.StatusForbidden, lang.T("refused.system_only"))
-		}
-		return apiError(http.StatusForbidden, lang.WrongActor(m.Name, action, !t.AllowedBy(workflow.Resident)))
-	case errors.Is(err, workflow.ErrNeedsComment):
-		return fieldErrors(lang.T("refused.needs_comment"), map[string]fieldError{"comment": {"validation_required", lang.T("refused.needs_comment")}})
-	}
-	return err
-}
-
 // Transition takes a lifecycle action on a request: it checks state and
 // actor, applies the action's effects, saves, appends the audit event and
 // queues the notifications, all in one transaction.
-func (p *portal) Transition(kind requestKind, id, action string, actor Actor, in actionInput) (*core.Record, error) {
+func (p *Portal) Transition(kind requestKind, id, action string, actor Actor, in actionInput) (*core.Record, error) {
 	var out *core.Record
 	err := p.app.RunInTransaction(func(tx core.App) error {
 		r, err := p.loadForActor(tx, kind, id, actor)
@@ -157,17 +131,13 @@ type event struct {
 }
 
 // appendEvent writes an audit event about record r.
-func (p *portal) appendEvent(tx core.App, kind requestKind, r *core.Record, ev event) error {
+func (p *Portal) appendEvent(tx core.App, kind requestKind, r *core.Record, ev event) error {
 	col, err := tx.FindCachedCollectionByNameOrId("events")
 	if err != nil {
 		return err
 	}
 	rec := core.NewRecord(col)
-	parent := "permit"
-	if kind.collection == "complaints" {
-		parent = "complaint"
-	}
-	rec.Set(parent, r.Id)
+	rec.Set(kind.parentField, r.Id)
 	rec.Set("department", r.GetString("department"))
 	rec.Set("actor_kind", ev.Actor.eventKind())
 	if ev.Actor.User != nil {
@@ -192,7 +162,7 @@ func (p *portal) appendEvent(tx core.App, kind requestKind, r *core.Record, ev e
 // lifecycle: new records start in the initial state, and the status changes
 // only through an action (carried in the save's context) that the current
 // state and the actor allow. This holds for the API, the dashboard and Go code.
-func (p *portal) registerLifecycle(kind requestKind) {
+func (p *Portal) registerLifecycle(kind requestKind) {
 	m := kind.machine
 	p.app.OnRecordCreate(kind.collection).BindFunc(func(e *core.RecordEvent) error {
 		lang := i18n.Parse(e.Record.GetString("language"))
@@ -229,7 +199,7 @@ func (p *portal) registerLifecycle(kind requestKind) {
 // AddComment adds a comment to a request's history: residents' comments and
 // staff comments to the resident are public; staff notes marked internal are
 // seen by staff only.
-func (p *portal) AddComment(kind requestKind, id string, actor Actor, in actionInput) (*core.Record, error) {
+func (p *Portal) AddComment(kind requestKind, id string, actor Actor, in actionInput) (*core.Record, error) {
 	if in.Comment == "" {
 		return nil, fieldErrors(actor.Lang.T("comment.empty"), map[string]fieldError{"comment": {"validation_required", actor.Lang.T("comment.empty")}})
 	}
@@ -263,7 +233,7 @@ func (p *portal) AddComment(kind requestKind, id string, actor Actor, in actionI
 }
 
 // Assign gives a request to a colleague of its department (or to nobody).
-func (p *portal) Assign(kind requestKind, id string, actor Actor, in actionInput) (*core.Record, error) {
+func (p *Portal) Assign(kind requestKind, id string, actor Actor, in actionInput) (*core.Record, error) {
 	if actor.Kind != workflow.Staff {
 		return nil, apiError(http.StatusForbidden, actor.Lang.T("staff_only"))
 	}
@@ -307,7 +277,9 @@ func (p *portal) Assign(kind requestKind, id string, actor Actor, in actionInput
 	return out, err
 }
 
-// availableAction is one thing the caller may do now, for the sites' buttons.
+// availableAction is one thing the caller may do now, for the sites' buttons:
+// a lifecycle action, or comment, assign, payment, edit (change the answers),
+// upload (add documents) and rate.
 type availableAction struct {
 	Action       string `json:"action"`
 	To           string `json:"to,omitempty"`
@@ -316,7 +288,7 @@ type availableAction struct {
 
 // Available lists what actor may do with a request now: lifecycle actions
 // plus comment, assign and payment where they apply.
-func (p *portal) Available(kind requestKind, id string, actor Actor) ([]availableAction, error) {
+func (p *Portal) Available(kind requestKind, id string, actor Actor) ([]availableAction, error) {
 	r, err := p.loadForActor(p.app, kind, id, actor)
 	if err != nil {
 		return nil, err
@@ -332,9 +304,24 @@ func (p *portal) Available(kind requestKind, id string, actor Actor) ([]availabl
 	if actor.Kind == workflow.Staff || !kind.machine.IsTerminal(status) {
 		out = append(out, availableAction{Action: "comment"})
 	}
+	if kind.residentEdits && actor.Kind == workflow.Resident && kind.machine.IsEditable(status) {
+		out = append(out, availableAction{Action: "edit"})
+	}
+	if kind.mayAttach(status, actor) {
+		out = append(out, availableAction{Action: "upload"})
+	}
+	if actor.Kind == workflow.Resident && slices.Contains(kind.machine.Rateable, status) {
+		rated, err := p.app.CountRecords("feedback", dbx.HashExp{kind.parentField: r.Id})
+		if err != nil {
+			return nil, err
+		}
+		if rated == 0 {
+			out = append(out, availableAction{Action: "rate"})
+		}
+	}
 	if actor.Kind == workflow.Staff {
 		out = append(out, availableAction{Action: "assign"})
-		if kind.collection == "permits" && p.canRecordPayment(r) {
+		if kind.payments && p.canRecordPayment(r) {
 			out = append(out, availableAction{Action: "payment"})
 		}
 	}

@@ -11,9 +11,12 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/list"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
 	"rsc.io/qr"
+
+	"github.com/townhall-portal/townhall/internal/workflow"
 )
 
 // permitNumberPattern is the shape of an issued permit's number: BLD-2026-00042.
@@ -21,7 +24,7 @@ var permitNumberPattern = regexp.MustCompile(`^[A-Z]{2,6}-[0-9]{4}-[0-9]{5,}$`)
 
 // bindPublicRoutes adds the endpoints that need no account: permit
 // verification and its QR code.
-func (p *portal) bindPublicRoutes(g *router.RouterGroup[*core.RequestEvent]) {
+func (p *Portal) bindPublicRoutes(g *router.RouterGroup[*core.RequestEvent]) {
 	g.GET("/verify/{number}", p.handleVerify)
 	g.GET("/verify/{number}/qr.svg", p.handleVerifyQR)
 	g.GET("/public/reports", p.handlePublicReports)
@@ -44,7 +47,7 @@ type verifiedPermit struct {
 }
 
 // findIssuedPermit looks a permit up by its number.
-func (p *portal) findIssuedPermit(e *core.RequestEvent) (*core.Record, string, error) {
+func (p *Portal) findIssuedPermit(e *core.RequestEvent) (*core.Record, string, error) {
 	number := strings.ToUpper(strings.TrimSpace(e.Request.PathValue("number")))
 	lang := requestLang(e)
 	if !permitNumberPattern.MatchString(number) {
@@ -58,7 +61,7 @@ func (p *portal) findIssuedPermit(e *core.RequestEvent) (*core.Record, string, e
 }
 
 // handleVerify answers whether a permit number is real and valid.
-func (p *portal) handleVerify(e *core.RequestEvent) error {
+func (p *Portal) handleVerify(e *core.RequestEvent) error {
 	r, _, err := p.findIssuedPermit(e)
 	if err != nil {
 		return err
@@ -83,7 +86,7 @@ func (p *portal) handleVerify(e *core.RequestEvent) error {
 }
 
 // handleVerifyQR draws an SVG QR code that opens the permit's verification page.
-func (p *portal) handleVerifyQR(e *core.RequestEvent) error {
+func (p *Portal) handleVerifyQR(e *core.RequestEvent) error {
 	_, number, err := p.findIssuedPermit(e)
 	if err != nil {
 		return err
@@ -137,7 +140,7 @@ type publicReport struct {
 
 // handlePublicReports lists open reports and those resolved in the last 30
 // days, newest first, paged.
-func (p *portal) handlePublicReports(e *core.RequestEvent) error {
+func (p *Portal) handlePublicReports(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
@@ -146,13 +149,14 @@ func (p *portal) handlePublicReports(e *core.RequestEvent) error {
 		perPage = 30
 	}
 	since, _ := types.ParseDateTime(p.now().UTC().AddDate(0, 0, -30))
+	open := dbx.In("status", list.ToInterfaceSlice(workflow.Complaint().Open)...)
 	where := dbx.Or(
-		dbx.In("status", "new", "acknowledged", "in_progress"),
+		open,
 		dbx.And(dbx.In("status", "resolved", "closed"), dbx.NewExp("resolved_at >= {:since} OR closed_at >= {:since}", dbx.Params{"since": since.String()})),
 	)
 	switch q.Get("status") {
 	case "open":
-		where = dbx.In("status", "new", "acknowledged", "in_progress")
+		where = open
 	case "resolved":
 		where = dbx.And(dbx.In("status", "resolved", "closed"), dbx.NewExp("resolved_at >= {:since} OR closed_at >= {:since}", dbx.Params{"since": since.String()}))
 	}
@@ -209,7 +213,7 @@ func (p *portal) handlePublicReports(e *core.RequestEvent) error {
 }
 
 // handlePublicPhoto serves a report photo that staff marked public.
-func (p *portal) handlePublicPhoto(e *core.RequestEvent) error {
+func (p *Portal) handlePublicPhoto(e *core.RequestEvent) error {
 	lang := requestLang(e)
 	notFound := apiError(http.StatusNotFound, lang.T("not_found"))
 	r, err := p.app.FindFirstRecordByFilter("complaints", "reference = {:ref}", dbx.Params{"ref": e.Request.PathValue("reference")})

@@ -53,7 +53,7 @@ import (
 // Answer: {"page", "perPage", "totalItems", "items"}, each item a queueRow.
 
 // registerStaffRoutes adds the staff console's API under /api/townhall/staff.
-func (p *portal) registerStaffRoutes() {
+func (p *Portal) registerStaffRoutes() {
 	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "townhallStaffRoutes",
 		Func: func(se *core.ServeEvent) error {
@@ -63,10 +63,11 @@ func (p *portal) registerStaffRoutes() {
 	})
 }
 
-// The states in which work waits for the department (the default filter).
+// The states in which work waits for the department (the default filter):
+// the lifecycles' open states.
 var (
-	queuePermitOpen    = []string{"submitted", "in_review", "changes_requested", "approved"}
-	queueComplaintOpen = openComplaintStates
+	queuePermitOpen    = workflow.Permit().Open
+	queueComplaintOpen = workflow.Complaint().Open
 )
 
 const (
@@ -116,7 +117,7 @@ type queueRow struct {
 }
 
 // handleStaffQueue answers the staff work queue.
-func (p *portal) handleStaffQueue(e *core.RequestEvent) error {
+func (p *Portal) handleStaffQueue(e *core.RequestEvent) error {
 	actor, err := actorOf(e)
 	if err != nil {
 		return err
@@ -138,7 +139,7 @@ func (p *portal) handleStaffQueue(e *core.RequestEvent) error {
 
 // parseQueueFilter reads and checks the query parameters; a bad value is a
 // 400 naming the parameter.
-func (p *portal) parseQueueFilter(q url.Values, actor Actor) (queueFilter, error) {
+func (p *Portal) parseQueueFilter(q url.Values, actor Actor) (queueFilter, error) {
 	f := queueFilter{permits: true, complaints: true, sort: "deadline", page: 1, perPage: 30}
 
 	switch k := strings.TrimSpace(q.Get("kind")); k {
@@ -275,7 +276,7 @@ func (p *portal) parseQueueFilter(q url.Values, actor Actor) (queueFilter, error
 }
 
 // catalogueID finds a permit type or complaint category by id or code.
-func (p *portal) catalogueID(collection, id, code string) (string, error) {
+func (p *Portal) catalogueID(collection, id, code string) (string, error) {
 	var found string
 	err := p.app.DB().Select("id").From(collection).
 		Where(dbx.NewExp("id = {:id} OR code = {:code}", dbx.Params{"id": id, "code": code})).
@@ -508,7 +509,7 @@ func queueOrder(sort string) []string {
 }
 
 // queueParams are the parameters every queue query binds.
-func (p *portal) queueParams() dbx.Params {
+func (p *Portal) queueParams() dbx.Params {
 	now, err := types.ParseDateTime(p.now().UTC())
 	if err != nil {
 		now = types.NowDateTime()
@@ -551,7 +552,7 @@ func (f queueFilter) pageSQL(arms []queueArm, walk bool, params dbx.Params) stri
 }
 
 // queue runs the queue: the total and one page.
-func (p *portal) queue(f queueFilter) (int, []queueRow, error) {
+func (p *Portal) queue(f queueFilter) (int, []queueRow, error) {
 	rows := []queueRow{}
 	total, busy, err := p.countQueue(f)
 	if err != nil || total <= (f.page-1)*f.perPage {
@@ -573,7 +574,7 @@ func (p *portal) queue(f queueFilter) (int, []queueRow, error) {
 
 // countQueue counts the filter's matches: the total and the streams that
 // have any, in order.
-func (p *portal) countQueue(f queueFilter) (int, []queueArm, error) {
+func (p *Portal) countQueue(f queueFilter) (int, []queueArm, error) {
 	arms := f.arms()
 	if len(arms) == 0 {
 		return 0, nil, nil

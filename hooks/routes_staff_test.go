@@ -323,7 +323,7 @@ func TestQueueWalkAndSortAgree(t *testing.T) {
 	e := newEnv(t)
 	insertQueueRequests(t, e.app, 300, 200)
 	e.clock.Set(testStart)
-	p := e.portal.p
+	p := e.portal
 	queries := []string{"", "status=all", "sort=created", "sort=-created&status=all", "overdue=1", "escalated=1",
 		"kind=permit&status=submitted,approved,issued", "assignee=none&status=all", "q=00%25&status=all", "q=road",
 		"category=" + catY, "type=TB&status=all&sort=-created", "status=changes_requested,acknowledged"}
@@ -437,7 +437,7 @@ func TestQueueRefusesBadParameters(t *testing.T) {
 // indexes only.
 func TestQueuePlansUseTheQueueIndexes(t *testing.T) {
 	e := newEnv(t)
-	p := e.portal.p
+	p := e.portal
 	cases := []struct {
 		role, query string
 		page, count []string // index names the plans must use

@@ -23,7 +23,7 @@ type town struct {
 
 // townSettings reads the town's settings; a broken or missing record falls
 // back to the defaults (Mon–Fri 08:00–17:00 America/Chicago).
-func (p *portal) townSettings(app core.App) town {
+func (p *Portal) townSettings(app core.App) town {
 	t := town{Name: "Townhall", Calendar: sla.Default(), ReopenDays: 14, MaxUploadMB: 15, MaxMegapixels: 40, EscalationWait: 8 * time.Hour, EscalateEvery: 5}
 	r, err := app.FindFirstRecordByFilter("town_settings", "")
 	if err != nil {
@@ -66,13 +66,13 @@ func calendarOf(r *core.Record) (sla.Calendar, error) {
 }
 
 // townLocation is the county's time zone.
-func (p *portal) townLocation(app core.App) *time.Location {
+func (p *Portal) townLocation(app core.App) *time.Location {
 	return p.townSettings(app).Calendar.Location()
 }
 
 // registerTownSettings refuses a calendar that cannot work (unknown time
 // zone, no working day, closing before opening, a bad holiday date).
-func (p *portal) registerTownSettings() {
+func (p *Portal) registerTownSettings() {
 	check := func(e *core.RecordEvent) error {
 		if _, err := calendarOf(e.Record); err != nil {
 			return validationError("timezone", "calendar", "The working calendar is not valid: "+err.Error())

@@ -23,12 +23,6 @@ func (l Lang) Fill(key string, vars map[string]string) string {
 	return s
 }
 
-func init() {
-	for k, v := range mailMessages {
-		messages[k] = v
-	}
-}
-
 // mailMessages are the emails residents and staff receive. Placeholders:
 // {type} {address} {department} {comment} {link} {number} {expires} {amount}
 // {method} {reference} {actor} {title} {applicant} {reference_no} {category}.
@@ -78,12 +72,6 @@ var mailMessages = map[string]text{
 	"mail.assigned.body":         {"{title} was assigned to you.\n\n{link}", "{title} le fue asignado.\n\n{link}"},
 }
 
-func init() {
-	for k, v := range complaintMail {
-		messages[k] = v
-	}
-}
-
 var complaintMail = map[string]text{
 	"mail.complaint.new.subject": {"New report {reference_no}: {category}", "Nuevo reporte {reference_no}: {category}"},
 	"mail.complaint.new.body": {"A new {category} report {reference_no} at {address}:\n\n{description}\n\nIt must be resolved by {due}. Open it: {link}",
@@ -131,10 +119,4 @@ var accountMessages = map[string]text{
 	"password.common":  {"That password is one of the most common ones, so it would be guessed quickly. Try three or four unrelated words, like “maple cactus harbor lamp”.", "Esa contraseña es de las más comunes, así que se adivinaría rápido. Pruebe tres o cuatro palabras sin relación, como «arce cactus puerto lámpara»."},
 	"password.pattern": {"That password follows a predictable pattern (like aaaa, abcd, 1234 or a keyboard row), so it would be guessed quickly. Try three or four unrelated words.", "Esa contraseña sigue un patrón predecible (como aaaa, abcd, 1234 o una fila del teclado), así que se adivinaría rápido. Pruebe tres o cuatro palabras sin relación."},
 	"password.weak":    {"That password would be guessed too quickly. Make it longer, for example three or four unrelated words.", "Esa contraseña se adivinaría demasiado rápido. Hágala más larga, por ejemplo con tres o cuatro palabras sin relación."},
-}
-
-func init() {
-	for k, v := range accountMessages {
-		messages[k] = v
-	}
 }

@@ -1,8 +1,9 @@
 package i18n
 
-// messages is the catalogue of server messages. Keys are short dotted names;
-// values are plain language a resident can act on.
-var messages = map[string]text{
+// commonMessages are the general refusals. Keys are short dotted names;
+// values are plain language a resident can act on. The catalogue is built
+// from this map and the others in catalogue.go.
+var commonMessages = map[string]text{
 	"field.readonly": {
 		"“%s” is filled in by the county and can't be changed here.",
 		"“%s” lo completa el condado y no se puede cambiar aquí.",
@@ -19,16 +20,18 @@ var messages = map[string]text{
 		"The history of a request can't be changed or deleted.",
 		"El historial de una solicitud no se puede cambiar ni borrar.",
 	},
+	"errors.ours": {
+		"Something went wrong on our side, and nothing was changed. Please try again in a moment; if it keeps happening, contact the office.",
+		"Algo falló de nuestro lado y no se cambió nada. Intente de nuevo en un momento; si sigue pasando, comuníquese con la oficina.",
+	},
+	"errors.fields": {
+		"Some of what you sent needs your attention.",
+		"Parte de lo que envió necesita su atención.",
+	},
 	"not_found": {
 		"We couldn't find that.",
 		"No encontramos lo que busca.",
 	},
-}
-
-func init() {
-	for k, v := range workflowMessages {
-		messages[k] = v
-	}
 }
 
 var workflowMessages = map[string]text{
@@ -72,12 +75,6 @@ var workflowMessages = map[string]text{
 	"staff_only":                   {"Only county staff can do this.", "Solo el personal del condado puede hacer esto."},
 }
 
-func init() {
-	for k, v := range reportMessages {
-		messages[k] = v
-	}
-}
-
 var reportMessages = map[string]text{
 	"report.description_required":    {"Please describe the problem.", "Describa el problema."},
 	"report.description_too_long":    {"Please keep the description under %d characters.", "La descripción debe tener menos de %d caracteres."},
@@ -88,12 +85,6 @@ var reportMessages = map[string]text{
 	"report.duplicate_invalid":       {"Point to the original report, not to this one or to another duplicate.", "Indique el reporte original, no este ni otro duplicado."},
 	"feedback.once":                  {"You already rated this request. Thank you!", "Ya calificó esta solicitud. ¡Gracias!"},
 	"feedback.not_yet":               {"You can rate a request once it is resolved or closed.", "Puede calificar una solicitud cuando esté resuelta o cerrada."},
-}
-
-func init() {
-	for k, v := range documentMessages {
-		messages[k] = v
-	}
 }
 
 var documentMessages = map[string]text{
@@ -110,12 +101,6 @@ var documentMessages = map[string]text{
 	"document.broken_image":    {"We couldn't read this picture; it may be damaged. Please try another one.", "No pudimos leer esta imagen; puede estar dañada. Pruebe con otra."},
 	"document.encrypted_pdf":   {"This PDF is password-protected; please upload an unprotected copy.", "Este PDF está protegido con contraseña; suba una copia sin protección."},
 	"document.broken_pdf":      {"This PDF is incomplete or damaged. Please save or scan it again and upload the new copy.", "Este PDF está incompleto o dañado. Guárdelo o escanéelo de nuevo y suba la nueva copia."},
-}
-
-func init() {
-	for k, v := range reviewMessages {
-		messages[k] = v
-	}
 }
 
 var reviewMessages = map[string]text{

@@ -30,12 +30,22 @@ type Transition struct {
 // AllowedBy reports whether actor may take the transition.
 func (t Transition) AllowedBy(actor Actor) bool { return slices.Contains(t.Actors, actor) }
 
-// Machine is a lifecycle: its states and transitions.
+// Machine is a lifecycle: its states and transitions, and what the states
+// mean for the people around the request.
 type Machine struct {
-	Name        string
-	Initial     string
-	States      []string
-	Terminal    []string
+	Name     string
+	Initial  string
+	States   []string
+	Terminal []string
+	// Editable are the states in which the resident may still change the
+	// request and add or remove its documents.
+	Editable []string
+	// Open are the states in which the request waits for the department:
+	// the staff queue's default, and what escalation and the public list of
+	// open reports look at.
+	Open []string
+	// Rateable are the states in which the resident may rate the service.
+	Rateable    []string
 	Transitions []Transition
 }
 
@@ -100,6 +110,12 @@ func (m Machine) Leads(from, to string) bool {
 // IsTerminal reports whether no action leads out of state.
 func (m Machine) IsTerminal(state string) bool { return slices.Contains(m.Terminal, state) }
 
+// IsEditable reports whether the resident may still change a request in state.
+func (m Machine) IsEditable(state string) bool { return slices.Contains(m.Editable, state) }
+
+// IsOpen reports whether a request in state waits for the department.
+func (m Machine) IsOpen(state string) bool { return slices.Contains(m.Open, state) }
+
 // Permit is the lifecycle of a permit application:
 // draft → submitted → in_review → (changes_requested → submitted …) → approved | denied →
 // issued → expired, plus withdrawn by the resident before a decision.
@@ -109,6 +125,9 @@ func Permit() Machine {
 		Initial:  "draft",
 		States:   []string{"draft", "submitted", "in_review", "changes_requested", "approved", "denied", "issued", "expired", "withdrawn"},
 		Terminal: []string{"denied", "expired", "withdrawn"},
+		Editable: []string{"draft", "changes_requested"},
+		Open:     []string{"submitted", "in_review", "changes_requested", "approved"},
+		Rateable: []string{"issued", "denied", "expired"},
 		Transitions: []Transition{
 			// staff submit on behalf of a walk-in or phone applicant
 			{Action: "submit", From: []string{"draft", "changes_requested"}, To: "submitted", Actors: []Actor{Resident, Staff}},
@@ -133,6 +152,9 @@ func Complaint() Machine {
 		Initial:  "new",
 		States:   []string{"new", "acknowledged", "in_progress", "resolved", "closed", "rejected", "duplicate"},
 		Terminal: []string{"closed", "rejected", "duplicate"},
+		Editable: []string{"new"},
+		Open:     open,
+		Rateable: []string{"resolved", "closed"},
 		Transitions: []Transition{
 			{Action: "acknowledge", From: []string{"new"}, To: "acknowledged", Actors: []Actor{Staff}},
 			{Action: "start", From: []string{"new", "acknowledged"}, To: "in_progress", Actors: []Actor{Staff}},

@@ -123,3 +123,27 @@ func TestComplaintCheck(t *testing.T) {
 		t.Errorf("staff actions on a new report: %v", got)
 	}
 }
+
+// TestStateGroupsAreStates: the editable, open and rateable states are
+// states of the machine; open and editable ones are never terminal; the
+// resident can always act (withdraw, submit, add a photo) in an editable one.
+func TestStateGroupsAreStates(t *testing.T) {
+	for _, m := range []Machine{Permit(), Complaint()} {
+		for group, states := range map[string][]string{"editable": m.Editable, "open": m.Open, "rateable": m.Rateable} {
+			if len(states) == 0 {
+				t.Errorf("%s: no %s states", m.Name, group)
+			}
+			for _, s := range states {
+				if !slices.Contains(m.States, s) {
+					t.Errorf("%s: %s state %q is no state", m.Name, group, s)
+				}
+				if group != "rateable" && m.IsTerminal(s) {
+					t.Errorf("%s: %s state %q is terminal", m.Name, group, s)
+				}
+			}
+		}
+		if !m.IsEditable(m.Initial) {
+			t.Errorf("%s: a new request cannot be edited", m.Name)
+		}
+	}
+}

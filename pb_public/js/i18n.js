@@ -31,9 +31,9 @@ export function setLang(l, remember = true) {
 
 /** t returns the text of key in the reader's language with {name} placeholders filled. */
 export function t(key, vars = {}) {
-  const l = lang();
-  let s = (strings[l] && strings[l][key]) ?? strings.en[key];
-  if (s === undefined) return key;
+  const entry = strings[key];
+  if (entry === undefined) return key;
+  let s = entry[lang()] ?? entry.en;
   for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
   return s;
 }

@@ -1,7 +1,7 @@
 // apply.js — a permit application: the form generated from the permit
 // type's field definitions, draft saving, the document checklist with
 // per-file upload progress, and submission.
-import { auth, list, getRecord, createRecord, updateRecord, deleteRecord, upload, action, eq, ApiError } from "../api.js";
+import { auth, list, getRecord, createRecord, updateRecord, deleteRecord, upload, action, availableActions, eq, ApiError } from "../api.js";
 import { t } from "../i18n.js";
 import { $, h, initPage, pick, txt, param, formatMoney, showApiError, clearErrors, announce, busy, notice } from "../ui.js";
 import { fieldInput, answers } from "../permitform.js";
@@ -11,8 +11,6 @@ const box = $("#content");
 let permit = null; // the saved draft, once there is one
 let type = null;
 let docs = []; // uploaded documents
-
-const EDITABLE = ["draft", "changes_requested"];
 
 async function load() {
   if (!user) return;
@@ -39,7 +37,10 @@ async function load() {
   }
   $("h1").textContent = pick(type, "name");
   document.title = `${pick(type, "name")} — ${t("site.name")}`;
-  if (permit && !EDITABLE.includes(permit.status)) {
+  // the server says whether the application may still be changed
+  const editable = !permit || (await availableActions("permits", permit.id)
+    .then((r) => r.actions.some((a) => a.action === "edit")).catch(() => false));
+  if (!editable) {
     box.replaceChildren(h("div", { class: "notice" }, h("p", {},
       t("apply.readonly", { status: t(`status.permit.${permit.status}`).toLowerCase() }), " ",
       h("a", { href: `/request.html?kind=permit&id=${permit.id}` }, t("my.open")))));

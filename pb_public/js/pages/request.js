@@ -80,7 +80,7 @@ async function render() {
   parts.push(h("section", { "aria-labelledby": "docs-h" }, h("h2", { id: "docs-h" }, t("request.documents")), h("div", { id: "documents" }, t("loading"))));
   parts.push(h("section", { "aria-labelledby": "history-h" }, h("h2", { id: "history-h" }, t("request.history")), h("ol", { class: "timeline", id: "history" })));
   if (actions.includes("comment")) parts.push(commentForm());
-  const rating = await ratingSection();
+  const rating = await ratingSection(actions);
   if (rating) parts.push(rating);
   box.replaceChildren(...parts);
   setTitle(title());
@@ -90,7 +90,7 @@ async function render() {
 
 function residentButtons(actions) {
   const row = h("div", { class: "button-row" });
-  if (kind === "permit" && ["draft", "changes_requested"].includes(record.status)) {
+  if (actions.includes("edit")) {
     row.append(h("a", { class: "button", href: `/apply.html?id=${id}` }, t("request.update")));
   }
   if (kind === "permit" && record.status === "issued") {
@@ -208,12 +208,12 @@ function commentForm() {
   return form;
 }
 
-async function ratingSection() {
-  const done = kind === "permit" ? ["issued", "denied", "expired"] : ["resolved", "closed"];
-  if (!done.includes(record.status)) return null;
-  const existing = await list("feedback", { filter: eq(kind, id), perPage: 1 }).catch(() => ({ items: [] }));
+/** ratingSection is the rating form when the server offers "rate", or the rating already given. */
+async function ratingSection(actions) {
   const section = h("section", { "aria-labelledby": "rate-h" }, h("h2", { id: "rate-h" }, t("request.rate")));
-  if (existing.items.length) {
+  if (!actions.includes("rate")) {
+    const existing = await list("feedback", { filter: eq(kind, id), perPage: 1 }).catch(() => ({ items: [] }));
+    if (!existing.items.length) return null;
     section.append(h("p", {}, t("request.rated"), " ", t("request.rating_n", { n: existing.items[0].rating })));
     return section;
   }

@@ -271,7 +271,7 @@ async function setPublic(doc, box) {
 }
 
 function staffUpload() {
-  if (["withdrawn", "denied", "expired", "closed", "rejected", "duplicate"].includes(record.status)) return null;
+  if (!actions.includes("upload")) return null;
   const kinds = kind === "permit"
     ? [...((record.expand.permit_type && record.expand.permit_type.required_documents) || []).map((d) => [d.key, txt(d.label)]), ["other", "Other document"]]
     : [["photo", "Photo"]];
