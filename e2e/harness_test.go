@@ -18,12 +18,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/pocketbase/pocketbase/apis"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/townhall-portal/townhall/hooks"
 	"github.com/townhall-portal/townhall/internal/demo"
+	"github.com/townhall-portal/townhall/internal/testkit"
 	_ "github.com/townhall-portal/townhall/pb_migrations"
 	"github.com/townhall-portal/townhall/pb_public"
 )
@@ -143,17 +142,7 @@ func startServer(dir string) (*server, func(), error) {
 	url := "http://" + l.Addr().String()
 	app.Settings().Meta.AppURL = url
 
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		return nil, nil, err
-	}
-	se := new(core.ServeEvent)
-	se.App = app
-	se.Router = router
-	if err := app.OnServe().Trigger(se, func(e *core.ServeEvent) error { return nil }); err != nil {
-		return nil, nil, err
-	}
-	mux, err := router.BuildMux()
+	mux, err := testkit.Handler(app)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -273,10 +262,21 @@ func (p *page) waitText(sel, want string) {
 // fill types a value into a field (replacing what is there).
 func (p *page) fill(sel, value string) {
 	p.t.Helper()
-	if !eval[bool](p, fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return false; el.value = ""; el.focus(); return true })()`, sel)) {
-		p.t.Fatalf("no field %s", sel)
+	// a live update may redraw the field while it is typed into: start again
+	var err error
+	for range 5 {
+		if !eval[bool](p, fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return false; el.value = ""; el.focus(); return true })()`, sel)) {
+			p.t.Fatalf("no field %s", sel)
+		}
+		ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+		err = chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(sel), value))
+		cancel()
+		if err == nil {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	p.do(chromedp.SendKeys(chromedp.CSS(sel), value))
+	p.t.Fatalf("typing into %s: %v", sel, err)
 }
 
 // choose picks an option of a select by its value, as a person would.

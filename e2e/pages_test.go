@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"github.com/townhall-portal/townhall/internal/demo"
 	"testing"
 )
@@ -60,29 +61,33 @@ var residentPages = []struct {
 func TestEveryPageAccessibleInBothLanguages(t *testing.T) {
 	for _, lang := range []string{"en", "es"} {
 		for _, width := range []int64{1280, 360} {
-			p := newPage(t, width)
-			eval[bool](p, `(localStorage.setItem("th_lang", "`+lang+`"), true)`)
-			signedIn := false
-			for _, pg := range residentPages {
-				if pg.signedIn && !signedIn {
-					p.signIn("john@example.com", demo.Password)
-					eval[bool](p, `(localStorage.setItem("th_lang", "`+lang+`"), true)`)
-					signedIn = true
+			// each in its own browser context (its own storage): side by side
+			t.Run(fmt.Sprintf("%s-%d", lang, width), func(t *testing.T) {
+				t.Parallel()
+				p := newPage(t, width)
+				eval[bool](p, `(localStorage.setItem("th_lang", "`+lang+`"), true)`)
+				signedIn := false
+				for _, pg := range residentPages {
+					if pg.signedIn && !signedIn {
+						p.signIn("john@example.com", demo.Password)
+						eval[bool](p, `(localStorage.setItem("th_lang", "`+lang+`"), true)`)
+						signedIn = true
+					}
+					p.open(pg.path)
+					p.waitFor(pg.ready)
+					if got := eval[string](p, "document.documentElement.lang"); got != lang {
+						t.Errorf("%s: <html lang=%q>, want %q", pg.path, got, lang)
+					}
+					if width == 1280 {
+						p.axe(lang + " " + pg.path)
+					}
+					name := pg.path
+					if name == "/" {
+						name = "home"
+					}
+					p.shot(lang + "_" + name)
 				}
-				p.open(pg.path)
-				p.waitFor(pg.ready)
-				if got := eval[string](p, "document.documentElement.lang"); got != lang {
-					t.Errorf("%s: <html lang=%q>, want %q", pg.path, got, lang)
-				}
-				if width == 1280 {
-					p.axe(lang + " " + pg.path)
-				}
-				name := pg.path
-				if name == "/" {
-					name = "home"
-				}
-				p.shot(lang + "_" + name)
-			}
+			})
 		}
 	}
 }

@@ -27,6 +27,7 @@ type matrixRow struct {
 var matrixRoles = []string{roleAnon, roleResA, roleResB, roleClerkX, roleClerkY, roleDirector, roleSuperuser}
 
 func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
 	all := func(ids ...string) string { return strings.Join(ids, ",") }
 	staffIDs := all(clerkX, clerkY, supX, director)
 	rows := []matrixRow{
@@ -169,6 +170,7 @@ func TestAccessMatrix(t *testing.T) {
 				t.Fatalf("%s %s: no outcome for role %s", row.collection, row.op, role)
 			}
 			t.Run(row.collection+"/"+row.op+"/"+role, func(t *testing.T) {
+				t.Parallel()
 				e := env
 				if row.op != "list" && row.op != "view" {
 					e = newMatrixEnv(t)
@@ -211,11 +213,20 @@ const (
 	eventS  = "events000000001"
 )
 
-// newMatrixEnv is a test environment with the matrix's fixtures.
+// newMatrixEnv is a test environment with the matrix's fixtures (a clone of
+// the matrix template TestMain builds once).
 func newMatrixEnv(t *testing.T) *testEnv {
 	t.Helper()
-	e := newEnv(t)
-	raw := e.app.UnsafeWithoutHooks()
+	return newEnvFrom(t, matrixDir)
+}
+
+// addMatrixFixtures adds the matrix's own fixtures to a clone of the shared ones.
+func addMatrixFixtures(app core.App) error {
+	raw := app.UnsafeWithoutHooks()
+	permits, err := app.FindCollectionByNameOrId("permits")
+	if err != nil {
+		return err
+	}
 	for _, p := range []struct {
 		id     string
 		fields map[string]any
@@ -223,43 +234,40 @@ func newMatrixEnv(t *testing.T) *testEnv {
 		{permitS, map[string]any{"owner": resA, "status": "submitted", "site_address": "3 S Street", "data": `{"height":4}`}},
 		{permitW, map[string]any{"created_by": clerkX, "applicant_name": "Walk In", "status": "draft", "site_address": "4 W Street", "data": `{}`}},
 	} {
-		r := core.NewRecord(e.record(t, "permits", permitA).Collection())
+		r := core.NewRecord(permits)
 		r.Id = p.id
 		r.Load(map[string]any{"permit_type": typeX, "department": deptX, "language": "en"})
 		r.Load(p.fields)
 		if err := raw.SaveNoValidate(r); err != nil {
-			t.Fatal(err)
+			return err
 		}
 	}
-	docs, err := e.app.FindCollectionByNameOrId("documents")
+	docs, err := app.FindCollectionByNameOrId("documents")
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	doc := core.NewRecord(docs)
 	doc.Id = docS
 	f, err := filesystemFile(tinyPNG(), "plan.png")
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	doc.Load(map[string]any{"owner": resA, "permit": permitS, "department": deptX, "kind": "site_plan", "file": f})
-	if err := e.app.Save(doc); err != nil {
-		t.Fatal(err)
+	if err := app.Save(doc); err != nil {
+		return err
 	}
-	if _, err := e.app.DB().NewQuery("DELETE FROM events WHERE action = 'document_added'").Execute(); err != nil {
-		t.Fatal(err)
+	if _, err := app.DB().NewQuery("DELETE FROM events WHERE action = 'document_added'").Execute(); err != nil {
+		return err
 	}
-	events, err := e.app.FindCollectionByNameOrId("events")
+	events, err := app.FindCollectionByNameOrId("events")
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	ev := core.NewRecord(events)
 	ev.Id = eventS
 	ev.Load(map[string]any{"permit": permitS, "department": deptX, "actor_kind": "resident", "actor_user": resA,
 		"action": "submit", "from_status": "draft", "to_status": "submitted", "public": true})
-	if err := raw.SaveNoValidate(ev); err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return raw.SaveNoValidate(ev)
 }
 
 type outcome struct {

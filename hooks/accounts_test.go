@@ -34,6 +34,7 @@ func signUpBody(email, password, confirm string) string {
 // an account answers exactly like a new sign-up, refusals included; nothing
 // is created; the owner of the address gets one email a day about it.
 func TestSignUpWithATakenAddressLooksNew(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	users := e.count(t, "users", "", nil)
 	fresh := e.do(t, http.MethodPost, "/api/collections/users/records", signUpBody("new@resident.test", "maple-harbor-lantern", "maple-harbor-lantern"), roleAnon)
@@ -81,6 +82,7 @@ func TestSignUpWithATakenAddressLooksNew(t *testing.T) {
 // TestSignUpIsLimitedForEveryone: ten accounts a minute from one address,
 // whether the caller is signed in or not.
 func TestSignUpIsLimitedForEveryone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	codes := []int{}
 	for i := range 11 {
@@ -97,6 +99,7 @@ func TestSignUpIsLimitedForEveryone(t *testing.T) {
 // has one answers 204 like any request, sends no confirmation, and tells
 // that address's owner that nothing changed.
 func TestEmailChangeDoesNotTellIfTaken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	res := e.do(t, http.MethodPost, "/api/collections/users/request-email-change", `{"newEmail":"B@resident.test"}`, roleResA)
 	if res.Status != 204 {
@@ -118,6 +121,7 @@ func TestEmailChangeDoesNotTellIfTaken(t *testing.T) {
 // or built from the person's or the county's words, on every path that sets
 // one, each refusal saying why.
 func TestPasswordsFollowNIST(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	settings := e.record(t, "town_settings", settingsID)
 	settings.Set("town_name", "Pine County")
@@ -184,12 +188,9 @@ func TestPasswordsFollowNIST(t *testing.T) {
 // right password as it answers a wrong one; only its owner learns why, by
 // email.
 func TestDeactivatedStaffGetTheSameAnswer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
-	s := e.record(t, "staff", clerkX)
-	s.Set("active", false)
-	if err := e.app.Save(s); err != nil {
-		t.Fatal(err)
-	}
+	e.switchOff(t, clerkX)
 	signIn := func(password string) response {
 		return e.do(t, http.MethodPost, "/api/collections/staff/auth-with-password", `{"identity":"clerkx@county.test","password":"`+password+`"}`, roleAnon)
 	}

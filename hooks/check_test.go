@@ -17,6 +17,7 @@ func findings(t *testing.T, e *testEnv, level string) string {
 }
 
 func TestCheckConfiguration(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if fails := findings(t, e, "fail"); fails != "" {
 		t.Fatalf("a fresh installation fails the check:\n%s", fails)

@@ -26,6 +26,7 @@ func fileReport(t *testing.T, e *testEnv, role, body string) string {
 }
 
 func TestFilingAReport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := fileReport(t, e, roleResA, `{"category":"`+catX+`","reporter":"`+resA+`","description":"  Broken light on Elm  ","address":"5 Elm Street","location":{"lat":41.881832,"lon":-87.623177}}`)
 	r := e.record(t, "complaints", id)
@@ -62,6 +63,7 @@ func TestFilingAReport(t *testing.T) {
 }
 
 func TestBadReportsAreRefusedClearly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	huge := strings.Repeat("x", 1<<20)
 	cases := []struct{ name, body, want string }{
@@ -85,6 +87,7 @@ func TestBadReportsAreRefusedClearly(t *testing.T) {
 }
 
 func TestConcurrentReportsGetUniqueSequentialReferences(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const n = 30
 	var wg sync.WaitGroup
@@ -119,6 +122,7 @@ func TestConcurrentReportsGetUniqueSequentialReferences(t *testing.T) {
 }
 
 func TestStaffFileForACaller(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := fileReport(t, e, roleClerkY, `{"category":"`+catX+`","caller_name":"Walter Briggs","caller_phone":"555-0134","caller_email":"walter@caller.test","description":"Dumped tyres behind the school","address":"School Lane","source":"walk_in"}`)
 	r := e.record(t, "complaints", id)
@@ -148,6 +152,7 @@ var allowedReportSteps = map[string]map[string]string{ // from -> action -> who 
 }
 
 func TestReportActionsEveryStateRoleAndAction(t *testing.T) {
+	t.Parallel()
 	states := []string{"new", "acknowledged", "in_progress", "resolved", "closed", "rejected", "duplicate"}
 	actions := []string{"acknowledge", "start", "resolve", "close", "reopen", "reject", "mark_duplicate"}
 	roles := []string{roleAnon, roleResA, roleResB, roleClerkX, roleClerkY, roleDirector}
@@ -214,6 +219,7 @@ func TestReportActionsEveryStateRoleAndAction(t *testing.T) {
 }
 
 func TestResolutionNeedsANoteAndReopenHasAWindow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setStatus(t, "complaints", complaintA, "in_progress", nil)
 	if res := e.do(t, http.MethodPost, "/api/townhall/complaints/"+complaintA+"/resolve", nil, roleClerkX); res.Status != 400 {
@@ -257,6 +263,7 @@ func TestResolutionNeedsANoteAndReopenHasAWindow(t *testing.T) {
 }
 
 func TestDuplicateReporterFollowsThePrimary(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	dup := fileReport(t, e, roleResB, `{"category":"`+catX+`","reporter":"`+resB+`","description":"Same pothole","address":"1 A Street"}`)
 	if res := e.do(t, http.MethodGet, "/api/collections/complaints/records/"+complaintA, nil, roleResB); res.Status != 404 {
@@ -297,6 +304,7 @@ func TestDuplicateReporterFollowsThePrimary(t *testing.T) {
 }
 
 func TestPublicListShowsNoPersonalData(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := fileReport(t, e, roleClerkX, `{"category":"`+catX+`","caller_name":"Walter Briggs","caller_phone":"555-0134","caller_email":"walter@caller.test","description":"My neighbour Jim dumps trash","description_private":true,"address":"12 Private Road","location":{"lat":41.8818321,"lon":-87.6231777}}`)
 	ref := e.record(t, "complaints", id).GetString("reference")
@@ -351,6 +359,7 @@ func TestPublicListShowsNoPersonalData(t *testing.T) {
 }
 
 func TestFeedbackOnceWhenResolved(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	res := e.do(t, http.MethodPost, "/api/collections/feedback/records", `{"complaint":"`+complaintB+`","author":"`+resB+`","rating":7}`, roleResB)
 	if res.Status != 400 {

@@ -74,6 +74,7 @@ func docID(t testing.TB, res response) string {
 }
 
 func TestPhotoComesBackUprightWithoutMetadata(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	red, blue := color.NRGBA{255, 0, 0, 255}, color.NRGBA{0, 0, 255, 255}
 	photo := mediatest.ExifJPEG(t, mediatest.Halves(40, 20, red, blue), binary.LittleEndian, 6)
@@ -118,6 +119,7 @@ func TestPhotoComesBackUprightWithoutMetadata(t *testing.T) {
 }
 
 func TestPNGTextChunksAreRemoved(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	png := mediatest.MetadataPNG(t, mediatest.Quadrants(16, 16))
 	res := upload(t, e, roleResA, nil, "plan.png", png)
@@ -140,6 +142,7 @@ func TestPNGTextChunksAreRemoved(t *testing.T) {
 // TestRefusedUploadsLeaveNothingBehind checks every refusal's message and
 // that no record and no file remain.
 func TestRefusedUploadsLeaveNothingBehind(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	elf := append([]byte("\x7fELF\x02\x01\x01\x00"), bytes.Repeat([]byte{0x90}, 2000)...)
 	mz := append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 1000)...)
@@ -208,6 +211,7 @@ func TestRefusedUploadsLeaveNothingBehind(t *testing.T) {
 }
 
 func TestDraftDocumentsCanBeRemovedAndVersionsKept(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for range 2 { // two versions of the same kind
 		if res := upload(t, e, roleResA, nil, "plan.pdf", mediatest.MinimalPDF("")); res.Status != 200 {
@@ -229,6 +233,7 @@ func TestDraftDocumentsCanBeRemovedAndVersionsKept(t *testing.T) {
 // token where the role can get one: while the application is a draft only
 // its owner (and administrators), once submitted its department's staff too.
 func TestFilesArePrivate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	doc := e.record(t, "documents", docA)
 	url := "/api/files/" + doc.Collection().Id + "/" + docA + "/" + doc.GetString("file")
@@ -273,6 +278,7 @@ func checkDownloads(t *testing.T, e *testEnv, url string, want map[string]int) {
 // TestConcurrentUploadsAreBounded sends 20 photos at once: all are stored,
 // and no more than uploadSlots are normalised at the same time.
 func TestConcurrentUploadsAreBounded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	photo := mediatest.StdJPEG(t, mediatest.Quadrants(1200, 900), 90)
 	var wg sync.WaitGroup
@@ -333,6 +339,7 @@ func BenchmarkUploadPhoto(b *testing.B) {
 // (a viewer in the page could run its scripts), and one with active content
 // is recorded so that staff are warned.
 func TestPrivateFilesAreNeverCachedAndPDFsAreDownloads(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	active := mediatest.PDFWithObjects("<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>")
 	res := upload(t, e, roleResA, nil, "plan.pdf", active)

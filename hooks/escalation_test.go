@@ -33,6 +33,7 @@ func escalations(t *testing.T, e *testEnv, id string) map[string]int {
 // chain of command with a controllable clock: each level once, in order,
 // whether the job runs twice, concurrently or after a restart.
 func TestEscalationHappensExactlyOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := fileReport(t, e, roleResA, `{"category":"`+catX+`","reporter":"`+resA+`","description":"Streetlight out","address":"5 Elm"}`)
 	level := func() int { return e.record(t, "complaints", id).GetInt("escalation_level") }
@@ -129,6 +130,7 @@ func TestEscalationHappensExactlyOnce(t *testing.T) {
 // TestEscalationNeverSkipsALevel: after a long outage the job climbs one
 // level per run and waits between levels.
 func TestEscalationNeverSkipsALevel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := fileReport(t, e, roleResA, `{"category":"`+catX+`","reporter":"`+resA+`","description":"Pothole","address":"5 Elm"}`)
 	e.clock.Set(chicago(30, 10, 0)) // ten days later
@@ -145,6 +147,7 @@ func TestEscalationNeverSkipsALevel(t *testing.T) {
 }
 
 func TestEscalationGoesToTheAssigneeAndFollowsAcknowledgement(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := fileReport(t, e, roleResA, `{"category":"`+catX+`","reporter":"`+resA+`","description":"Pothole","address":"5 Elm"}`)
 	if res := e.do(t, http.MethodPost, "/api/townhall/complaints/"+id+"/assign", `{"assignee":"`+clerkX+`"}`, roleDirector); res.Status != 200 {
@@ -169,6 +172,7 @@ func TestEscalationGoesToTheAssigneeAndFollowsAcknowledgement(t *testing.T) {
 }
 
 func TestEscalationSkipsABadRecordAndDryRunChangesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	good := fileReport(t, e, roleResA, `{"category":"`+catX+`","reporter":"`+resA+`","description":"Pothole","address":"5 Elm"}`)
 	// a report whose category was removed behind the server's back

@@ -13,15 +13,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
+	"github.com/townhall-portal/townhall/internal/testkit"
 	_ "github.com/townhall-portal/townhall/pb_migrations"
 	"github.com/townhall-portal/townhall/pb_public"
 )
@@ -81,6 +80,7 @@ const (
 
 var (
 	templateDir string
+	matrixDir   string // the fixtures plus the access matrix's own
 	roleTokens  = map[string]string{}
 	roleIDs     = map[string]string{
 		roleResA: resA, roleResB: resB, roleResU: resU,
@@ -116,6 +116,20 @@ func runWithTemplate(m *testing.M) (int, error) {
 	templateDir = app.DataDir()
 	defer os.RemoveAll(templateDir)
 	if err := app.ResetBootstrapState(); err != nil {
+		return 0, err
+	}
+
+	matrix, err := tests.NewTestApp(templateDir)
+	if err != nil {
+		return 0, err
+	}
+	Register(matrix)
+	if err := addMatrixFixtures(matrix); err != nil {
+		return 0, err
+	}
+	matrixDir = matrix.DataDir()
+	defer os.RemoveAll(matrixDir)
+	if err := matrix.ResetBootstrapState(); err != nil {
 		return 0, err
 	}
 	return m.Run(), nil
@@ -272,56 +286,28 @@ type testEnv struct {
 }
 
 // testClock is a clock tests move by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock to t.
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-// Advance moves the clock forward by d.
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type testClock = testkit.Clock
 
 // testStart is when the test clock starts: a Tuesday morning in Chicago.
 var testStart = time.Date(2026, 11, 17, 15, 0, 0, 0, time.UTC)
 
 func newEnv(t testing.TB) *testEnv {
 	t.Helper()
-	app, err := tests.NewTestApp(templateDir)
+	return newEnvFrom(t, templateDir)
+}
+
+// newEnvFrom is newEnv on a clone of another template.
+func newEnvFrom(t testing.TB, template string) *testEnv {
+	t.Helper()
+	app, err := tests.NewTestApp(template)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(app.Cleanup)
-	clock := &testClock{now: testStart}
+	clock := testkit.NewClock(testStart)
 	portal := RegisterWith(app, Options{Now: clock.Now})
 	ServeSite(app, pb_public.FS)
-
-	r, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	se := new(core.ServeEvent)
-	se.App = app
-	se.Router = r
-	if err := app.OnServe().Trigger(se, func(e *core.ServeEvent) error { return nil }); err != nil {
-		t.Fatal(err)
-	}
-	mux, err := r.BuildMux()
+	mux, err := testkit.Handler(app)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,6 +324,16 @@ func (e *testEnv) setStatus(t testing.TB, collection, id, status string, fields 
 		r.Set(k, v)
 	}
 	if err := e.app.UnsafeWithoutHooks().SaveNoValidate(r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// switchOff deactivates a staff account as an administrator would.
+func (e *testEnv) switchOff(t testing.TB, staffID string) {
+	t.Helper()
+	s := e.record(t, "staff", staffID)
+	s.Set("active", false)
+	if err := e.app.Save(s); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -434,4 +430,40 @@ func (e *testEnv) record(t testing.TB, collection, id string) *core.Record {
 // filesystemFile wraps bytes as an upload for Go-side record saves.
 func filesystemFile(b []byte, name string) (*filesystem.File, error) {
 	return filesystem.NewFileFromBytes(b, name)
+}
+
+// scenarioApp is the app of a tests.ApiScenario: a clone of the fixtures
+// with Townhall installed (the scenario builds the router itself).
+func scenarioApp(t testing.TB) *tests.TestApp {
+	t.Helper()
+	app, err := tests.NewTestApp(templateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	RegisterWith(app, Options{Now: testkit.NewClock(testStart).Now})
+	ServeSite(app, pb_public.FS)
+	return app
+}
+
+// as is the Authorization header of a role, for a scenario.
+func as(role string) map[string]string {
+	if tok := roleTokens[role]; tok != "" {
+		return map[string]string{"Authorization": tok}
+	}
+	return nil
+}
+
+// submitted is a scenario's set-up that puts a permit in the submitted
+// state (staff see a resident's application once it is submitted).
+func submitted(id string) func(testing.TB, *tests.TestApp, *core.ServeEvent) {
+	return func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+		r, err := app.FindRecordById("permits", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Set("status", "submitted")
+		if err := app.UnsafeWithoutHooks().SaveNoValidate(r); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -27,6 +27,7 @@ type Portal struct {
 	now     func() time.Time
 	jobs    *sync.Map // job name -> *sync.Mutex, shared by WithApp copies
 	uploads *uploads
+	town    *townCache // the town's settings, shared by WithApp copies
 }
 
 // Register installs every Townhall hook, route and scheduled job on app and
@@ -38,7 +39,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
+	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
 	registerGuards(app)
 	registerVisibility(app)
 	p.registerDefaults()

@@ -17,6 +17,7 @@ import (
 // actions queue) opens a page that exists: an embedded page of the site, or
 // PocketBase's dashboard for administrators.
 func TestEveryEmailLinkOpensAPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const site = "https://portal.county.test"
 	e.app.Settings().Meta.AppURL = site

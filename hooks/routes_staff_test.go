@@ -106,6 +106,7 @@ const (
 )
 
 func TestQueueAccess(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	openQueueFixtures(t, e)
 	cases := []struct {
@@ -143,6 +144,7 @@ func TestQueueAccess(t *testing.T) {
 
 // TestQueueRows checks every field of a row.
 func TestQueueRows(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	openQueueFixtures(t, e)
 	e.setStatus(t, "permits", permitB, "issued", map[string]any{"number": "TY-2026-00001"})
@@ -176,6 +178,7 @@ func TestQueueRows(t *testing.T) {
 }
 
 func TestQueueFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	openQueueFixtures(t, e)
 	cases := []struct {
@@ -233,6 +236,7 @@ func TestQueueFilters(t *testing.T) {
 // TestQueueOverdueFollowsTheClock: a report is overdue once the deadline of
 // its current state has passed (acknowledge while new, then resolve).
 func TestQueueOverdueFollowsTheClock(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	openQueueFixtures(t, e)
 	steps := []struct {
@@ -263,6 +267,7 @@ func TestQueueOverdueFollowsTheClock(t *testing.T) {
 // for the resident, or a permit type without a turnaround) comes after all
 // the dated work, oldest first.
 func TestQueueSortsUndatedWorkLast(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	openQueueFixtures(t, e)
 	e.setStatus(t, "permits", permitA, "changes_requested", nil)
@@ -285,6 +290,7 @@ func TestQueueSortsUndatedWorkLast(t *testing.T) {
 }
 
 func TestQueuePaging(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	insertQueueRequests(t, e.app, 60, 40)
 	var total int
@@ -320,6 +326,7 @@ func TestQueuePaging(t *testing.T) {
 // indexes in order, or sorting the few matches) give the same rows, in an
 // order that is the documented one.
 func TestQueueWalkAndSortAgree(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	insertQueueRequests(t, e.app, 300, 200)
 	e.clock.Set(testStart)
@@ -388,6 +395,7 @@ func queueInOrder(sort string, a, b queueRow) bool {
 }
 
 func TestQueueRefusesBadParameters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cases := []struct {
 		role, query string
@@ -436,6 +444,7 @@ func TestQueueRefusesBadParameters(t *testing.T) {
 // walks them in order instead of sorting every match, and counts from
 // indexes only.
 func TestQueuePlansUseTheQueueIndexes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := e.portal
 	cases := []struct {
@@ -498,6 +507,7 @@ func TestQueuePlansUseTheQueueIndexes(t *testing.T) {
 // TestQueueStatesCoverTheLifecycles: the queue's open states are states of
 // the lifecycles, and the sort keys' dated states are open.
 func TestQueueStatesCoverTheLifecycles(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		open, states []string
 		key          string

@@ -32,6 +32,7 @@ func listTotal(t *testing.T, e *testEnv, collection, filter, role string) (int, 
 // comment, quote, new line or parenthesis can hide such a path; only
 // administrators may use one.
 func TestFiltersCannotReachIntoOtherRecords(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	refused := []struct{ collection, filter, role string }{
 		{"permits", "id='" + permitA + "' && events_via_permit.comment !~ 'intern%'", roleResA},
@@ -120,6 +121,7 @@ func TestFiltersCannotReachIntoOtherRecords(t *testing.T) {
 // point, no personal data) and its status changes, and can use none of the
 // hidden fields in a filter or sort.
 func TestFollowersSeeOnlyWhatThePublicSees(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setStatus(t, "complaints", complaintA, "new", map[string]any{"description_private": true,
 		"description": "Call me at 555-0142 about my neighbour", "location": map[string]any{"lat": 41.8818321, "lon": -87.6231777},
@@ -195,6 +197,7 @@ func TestFollowersSeeOnlyWhatThePublicSees(t *testing.T) {
 // directors included, in lists, views, actions and the queue; what staff
 // started at the counter stays visible to them.
 func TestDraftsArePrivate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	walkIn := e.do(t, http.MethodPost, "/api/collections/permits/records", `{"permit_type":"`+typeX+`","applicant_name":"Walk In"}`, roleClerkX)
 	if walkIn.Status != 200 {
@@ -237,6 +240,7 @@ func TestDraftsArePrivate(t *testing.T) {
 // another department's, and a follower never sees the first reporter's
 // contact details or a private description.
 func TestDuplicatesStayInsideTheDepartment(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setStatus(t, "complaints", complaintA, "new", map[string]any{"description_private": true,
 		"caller_phone": "555-0199", "description": "Private: my neighbour at 3 A Street dumps waste"})
@@ -269,6 +273,7 @@ func TestDuplicatesStayInsideTheDepartment(t *testing.T) {
 // TestFeedbackIsForExactlyOneRequest: a rating cannot be attached to
 // someone else's request through a second parent.
 func TestFeedbackIsForExactlyOneRequest(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if _, err := e.app.DB().NewQuery("DELETE FROM feedback").Execute(); err != nil {
 		t.Fatal(err)
@@ -288,12 +293,9 @@ func TestFeedbackIsForExactlyOneRequest(t *testing.T) {
 // TestDeactivatedStaffLoseAccess: turning a staff account off ends the
 // sessions it holds.
 func TestDeactivatedStaffLoseAccess(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
-	s := e.record(t, "staff", clerkX)
-	s.Set("active", false)
-	if err := e.app.Save(s); err != nil {
-		t.Fatal(err)
-	}
+	e.switchOff(t, clerkX)
 	e.setStatus(t, "permits", permitA, "submitted", nil)
 	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/start_review", nil, roleClerkX); res.Status == 200 {
 		t.Errorf("a deactivated clerk still acts: %d", res.Status)
@@ -309,6 +311,7 @@ func TestDeactivatedStaffLoseAccess(t *testing.T) {
 // TestLongTextNeverBlocksAnAction: a 290-character address makes a long
 // email subject; the email is shortened, the submission goes through.
 func TestLongTextNeverBlocksAnAction(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	addr := strings.Repeat("Long Road ", 29)
 	if res := e.do(t, http.MethodPatch, "/api/collections/permits/records/"+permitB, `{"site_address":"`+addr+`"}`, roleResB); res.Status != 200 {
@@ -321,6 +324,7 @@ func TestLongTextNeverBlocksAnAction(t *testing.T) {
 
 // TestConcurrentPaymentsRecordOne: two clerks recording the same fee at once.
 func TestConcurrentPaymentsRecordOne(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setStatus(t, "permits", permitB, "approved", nil)
 	var wg sync.WaitGroup

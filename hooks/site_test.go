@@ -8,6 +8,7 @@ import (
 )
 
 func TestSiteServing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 
 	home := e.do(t, http.MethodGet, "/", nil, roleAnon)
@@ -59,6 +60,7 @@ func TestSiteServing(t *testing.T) {
 // request came over HTTPS to a reverse proxy PocketBase is told to trust, and
 // never on the say-so of a proxy header nobody configured.
 func TestHSTSBehindATrustedProxy(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	get := func(headers map[string]string) string {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)

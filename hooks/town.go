@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -21,9 +22,52 @@ type town struct {
 	EscalateEvery  int           // minutes between escalation runs
 }
 
-// townSettings reads the town's settings; a broken or missing record falls
-// back to the defaults (Mon–Fri 08:00–17:00 America/Chicago).
+// townCache keeps the town's settings between saves of the record: they are
+// read several times per request and change a few times a year. A load that
+// raced with a save is not kept (the generation moved on).
+type townCache struct {
+	mu  sync.Mutex
+	gen uint64
+	val *town
+}
+
+// get returns the cached settings, or loads and keeps them.
+func (c *townCache) get(load func() town) town {
+	c.mu.Lock()
+	if c.val != nil {
+		t := *c.val
+		c.mu.Unlock()
+		return t
+	}
+	gen := c.gen
+	c.mu.Unlock()
+	t := load()
+	c.mu.Lock()
+	if c.gen == gen {
+		c.val = &t
+	}
+	c.mu.Unlock()
+	return t
+}
+
+// forget drops the cached settings (after a save of the record).
+func (c *townCache) forget() {
+	c.mu.Lock()
+	c.gen++
+	c.val = nil
+	c.mu.Unlock()
+}
+
+// townSettings is the town's settings, read once and kept until the record
+// is saved again (through any path that runs hooks: the dashboard, the API,
+// Go code). A broken or missing record gives the defaults.
 func (p *Portal) townSettings(app core.App) town {
+	return p.town.get(func() town { return loadTownSettings(app) })
+}
+
+// loadTownSettings reads the town's settings; a broken or missing record
+// falls back to the defaults (Mon–Fri 08:00–17:00 America/Chicago).
+func loadTownSettings(app core.App) town {
 	t := town{Name: "Townhall", Calendar: sla.Default(), ReopenDays: 14, MaxUploadMB: 15, MaxMegapixels: 40, EscalationWait: 8 * time.Hour, EscalateEvery: 5}
 	r, err := app.FindFirstRecordByFilter("town_settings", "")
 	if err != nil {
@@ -81,4 +125,11 @@ func (p *Portal) registerTownSettings() {
 	}
 	p.app.OnRecordCreate("town_settings").BindFunc(check)
 	p.app.OnRecordUpdate("town_settings").BindFunc(check)
+	forget := func(e *core.RecordEvent) error {
+		p.town.forget()
+		return e.Next()
+	}
+	p.app.OnRecordAfterCreateSuccess("town_settings").BindFunc(forget)
+	p.app.OnRecordAfterUpdateSuccess("town_settings").BindFunc(forget)
+	p.app.OnRecordAfterDeleteSuccess("town_settings").BindFunc(forget)
 }
