@@ -252,15 +252,17 @@ func TestEscalateCommand(t *testing.T) {
 	}
 }
 
-// TestCheckCommand reviews a demo folder: warnings only (no SMTP, a local
-// address), exit 0. Broken settings are tested in hooks/check_test.go.
+// TestCheckCommand reviews a demo folder: no mail server fails the check
+// (exit 1), a local address is a warning. Other broken settings are tested
+// in hooks/check_test.go.
 func TestCheckCommand(t *testing.T) {
 	dir := t.TempDir()
 	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
 		t.Fatalf("seed: %s", out)
 	}
+	// no mail server: residents could not confirm their accounts, so it fails
 	code, out := run(t, dir, "check")
-	if code != 0 || !strings.Contains(out, "WARN  mail") || !strings.Contains(out, "0 problem(s)") {
+	if code != 1 || !strings.Contains(out, "FAIL  mail") || !strings.Contains(out, "1 problem(s)") {
 		t.Fatalf("check on the demo exited %d:\n%s", code, out)
 	}
 }

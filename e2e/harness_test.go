@@ -384,17 +384,23 @@ func (p *page) signIn(email, password string) {
 	p.do(chromedp.WaitVisible(chromedp.CSS("a[href='/profile.html']")))
 }
 
-// lastMailTo returns the newest email the server sent to address.
+// lastMailTo returns the newest email the server sent to address, waiting
+// a little: account emails leave through the outbox, just after the request.
 func lastMailTo(t *testing.T, address string) string {
 	t.Helper()
-	msgs := srv.app.TestMailer.Messages()
-	for i := len(msgs) - 1; i >= 0; i-- {
-		for _, to := range msgs[i].To {
-			if strings.EqualFold(to.Address, address) {
-				return msgs[i].HTML + "\n" + msgs[i].Text
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		msgs := srv.app.TestMailer.Messages()
+		for i := len(msgs) - 1; i >= 0; i-- {
+			for _, to := range msgs[i].To {
+				if strings.EqualFold(to.Address, address) {
+					return msgs[i].HTML + "\n" + msgs[i].Text
+				}
 			}
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no email to %s (%d sent)", address, len(msgs))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("no email to %s (%d sent)", address, len(msgs))
-	return ""
 }

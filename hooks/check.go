@@ -2,14 +2,18 @@ package hooks
 
 import (
 	"fmt"
+	"net/mail"
 	"net/url"
+	"os/exec"
 	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/mailer"
 
 	"github.com/townhall-portal/townhall/internal/forms"
+	"github.com/townhall-portal/townhall/internal/i18n"
 )
 
 // Finding is one result of the configuration check.
@@ -43,8 +47,11 @@ func (p *Portal) CheckConfiguration() []Finding {
 		add("ok", "public address", "%s", s.Meta.AppURL)
 	}
 	switch {
+	case !s.SMTP.Enabled && !hasSendmail():
+		add("fail", "mail", "no mail server is set up: residents cannot confirm their accounts and nobody is emailed; "+
+			"every email waits in the outbox until one is (dashboard → Settings → Mail settings), then try `townhall check --send-test you@county.gov`")
 	case !s.SMTP.Enabled:
-		add("warn", "mail", "SMTP is not set up: emails wait in the outbox until it is (dashboard → Settings → Mail settings)")
+		add("warn", "mail", "SMTP is not set up: mail goes through this machine's sendmail program (dashboard → Settings → Mail settings)")
 	case strings.HasSuffix(s.Meta.SenderAddress, ".invalid") || s.Meta.SenderAddress == "":
 		add("warn", "mail", "the sender address %q cannot receive replies or pass spam checks", s.Meta.SenderAddress)
 	default:
@@ -112,4 +119,32 @@ func (p *Portal) CheckConfiguration() []Finding {
 		add("warn", "outbox", "%d email(s) waiting for over an hour: is the mail server reachable?", stuck)
 	}
 	return out
+}
+
+// hasSendmail reports whether a sendmail program is installed, which
+// PocketBase uses when no SMTP server is set up.
+func hasSendmail() bool {
+	for _, name := range []string{"/usr/sbin/sendmail", "/usr/bin/sendmail", "sendmail"} {
+		if _, err := exec.LookPath(name); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// SendTestMail sends one message to address through the configured mail
+// server now (not through the outbox), for `townhall check --send-test`.
+func (p *Portal) SendTestMail(address string) error {
+	if _, err := mail.ParseAddress(address); err != nil {
+		return fmt.Errorf("%q is not an email address", address)
+	}
+	settings := p.app.Settings()
+	subject, body := p.compose(p.app, i18n.EN, "mail.test", map[string]string{})
+	return p.deliver(&mailer.Message{
+		From:    mail.Address{Name: settings.Meta.SenderName, Address: settings.Meta.SenderAddress},
+		To:      []mail.Address{{Address: address}},
+		Subject: subject,
+		Text:    body,
+		HTML:    textToHTML(body),
+	})
 }

@@ -3,6 +3,8 @@ package hooks
 import (
 	"strings"
 	"testing"
+
+	"github.com/townhall-portal/townhall/internal/smtpsend/smtptest"
 )
 
 func findings(t *testing.T, e *testEnv, level string) string {
@@ -19,11 +21,16 @@ func findings(t *testing.T, e *testEnv, level string) string {
 func TestCheckConfiguration(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	// a fresh installation has no mail server: residents could not confirm their accounts
+	if fails := findings(t, e, "fail"); !strings.HasPrefix(fails, "mail: no mail server is set up") || strings.Count(fails, "\n") != 1 {
+		t.Fatalf("a fresh installation fails the check with:\n%s", fails)
+	}
+	e.app.Settings().SMTP.Enabled, e.app.Settings().SMTP.Host, e.app.Settings().SMTP.Port = true, "smtp.county.test", 587
 	if fails := findings(t, e, "fail"); fails != "" {
-		t.Fatalf("a fresh installation fails the check:\n%s", fails)
+		t.Fatalf("with a mail server the check fails:\n%s", fails)
 	}
 	warns := findings(t, e, "warn")
-	for _, want := range []string{"mail: SMTP is not set up", "public address"} {
+	for _, want := range []string{"mail: the sender address", "public address"} {
 		if !strings.Contains(warns, want) {
 			t.Errorf("no warning about %q:\n%s", want, warns)
 		}
@@ -53,5 +60,23 @@ func TestCheckConfiguration(t *testing.T) {
 	}
 	if !strings.Contains(findings(t, e, "warn"), "gave up after repeated failures") {
 		t.Error("no warning about failed emails")
+	}
+}
+
+// TestSendTestMail: the test message goes straight to the server, and a
+// server that does not answer is reported, not waited for.
+func TestSendTestMail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	good := useMailServer(t, e, smtptest.Accept)
+	if err := e.portal.SendTestMail("clerk@county.test"); err != nil || len(good.Messages()) != 1 || !strings.Contains(good.Messages()[0], "send-test") {
+		t.Errorf("test message: %v %v", err, good.Messages())
+	}
+	useMailServer(t, e, smtptest.Silent)
+	if err := e.portal.SendTestMail("clerk@county.test"); err == nil {
+		t.Error("a silent server was reported as working")
+	}
+	if err := e.portal.SendTestMail("not an address"); err == nil {
+		t.Error("a bad address was accepted")
 	}
 }

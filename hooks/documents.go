@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -26,8 +27,9 @@ const uploadSlots = 2
 
 // uploads bounds and measures the normalisation of uploads.
 type uploads struct {
-	limiter *media.Limiter
-	peak    atomic.Int64 // most normalisations seen running at once
+	limiter    *media.Limiter
+	peak       atomic.Int64 // most normalisations seen running at once
+	normalized sync.Map     // *core.Record -> true: normalised before its save
 }
 
 // registerDocuments makes every stored file safe: the uploader may attach it
@@ -37,25 +39,46 @@ type uploads struct {
 // change once stored: a new version is a new document.
 func (p *Portal) registerDocuments() {
 	p.app.OnRecordCreateRequest("documents").BindFunc(func(e *core.RecordRequestEvent) error {
-		if e.Auth != nil && !e.Auth.IsSuperuser() {
-			actor, err := actorOf(e.RequestEvent)
-			if err != nil {
-				return err
-			}
-			if err := p.checkAttach(e.App, e.Record, actor); err != nil {
-				return err
-			}
+		if e.Auth == nil || e.Auth.IsSuperuser() {
+			return e.Next()
 		}
-		return e.Next()
+		actor, err := actorOf(e.RequestEvent)
+		if err != nil {
+			return err
+		}
+		// refuse early, before the file costs anything
+		if err := p.checkAttach(e.App, e.Record, actor); err != nil {
+			return err
+		}
+		if err := p.normalizeUpload(e.App, e.Record, actor.Lang); err != nil {
+			return err
+		}
+		p.uploads.normalized.Store(e.Record, true)
+		defer p.uploads.normalized.Delete(e.Record)
+		original := e.App
+		defer func() { e.App = original }()
+		return e.App.RunInTransaction(func(tx core.App) error {
+			e.App = tx
+			// again in the transaction that writes the row: an upload that
+			// raced a submission must not land on the submitted application
+			if err := p.checkAttach(tx, e.Record, actor); err != nil {
+				return err
+			}
+			return e.Next()
+		})
 	})
 
 	p.app.OnRecordCreate("documents").BindFunc(func(e *core.RecordEvent) error {
-		lang := i18n.EN
-		if _, parent := p.parentRecord(e.App, e.Record); parent != nil {
-			lang = i18n.Parse(parent.GetString("language"))
-		}
-		if err := p.normalizeUpload(e.App, e.Record, lang); err != nil {
-			return err
+		// uploads through the API were normalised by the request hook; the
+		// dashboard and Go code pass here
+		if _, done := p.uploads.normalized.Load(e.Record); !done {
+			lang := i18n.EN
+			if _, parent := p.parentRecord(e.App, e.Record); parent != nil {
+				lang = i18n.Parse(parent.GetString("language"))
+			}
+			if err := p.normalizeUpload(e.App, e.Record, lang); err != nil {
+				return err
+			}
 		}
 		original := e.App
 		defer func() { e.App = original }()
@@ -151,15 +174,13 @@ func (p *Portal) normalizeUpload(app core.App, doc *core.Record, lang i18n.Lang)
 	if f.Size > int64(limitMB)<<20 {
 		return validationError("file", "too_large", lang.T("document.too_large", megabytes(f.Size), limitMB))
 	}
-	data, err := readUpload(f, int64(limitMB)<<20)
-	if err != nil {
+	// a file that cannot be stored is not processed first
+	if err := p.checkFreeSpace(app, f.Size); err != nil {
 		return err
 	}
-	if int64(len(data)) > int64(limitMB)<<20 {
-		return validationError("file", "too_large", lang.T("document.too_large", megabytes(int64(len(data))), limitMB))
-	}
 	var res media.Result
-	err = p.uploads.limiter.Do(context.Background(), func() error {
+	var tooLarge int64
+	err := p.uploads.limiter.Do(context.Background(), func() error {
 		running := int64(p.uploads.limiter.InUse())
 		for {
 			peak := p.uploads.peak.Load()
@@ -167,11 +188,25 @@ func (p *Portal) normalizeUpload(app core.App, doc *core.Record, lang i18n.Lang)
 				break
 			}
 		}
-		var nerr error
-		res, nerr = media.Normalize(data, media.Limits{MaxPixels: town.MaxMegapixels * 1_000_000})
-		return nerr
+		// read inside the limiter: twenty uploads waiting hold no copies
+		data, err := readUpload(f, int64(limitMB)<<20)
+		if err != nil {
+			return err
+		}
+		if int64(len(data)) > int64(limitMB)<<20 {
+			tooLarge = int64(len(data))
+			return nil
+		}
+		res, err = media.Normalize(data, media.Limits{MaxPixels: town.MaxMegapixels * 1_000_000})
+		return err
 	})
+	if tooLarge > 0 {
+		return validationError("file", "too_large", lang.T("document.too_large", megabytes(tooLarge), limitMB))
+	}
 	if err != nil {
+		if !isMediaRefusal(err) {
+			return err // reading the upload failed: ours
+		}
 		return validationError("file", "refused", uploadRefusal(err, lang, town.MaxMegapixels))
 	}
 	name := strings.TrimSuffix(f.OriginalName, filepath.Ext(f.OriginalName))
@@ -191,6 +226,18 @@ func (p *Portal) normalizeUpload(app core.App, doc *core.Record, lang i18n.Lang)
 	doc.Set("size", res.Size)
 	doc.Set("content_type", res.ContentType)
 	return nil
+}
+
+// isMediaRefusal reports whether a normalisation error is about the file
+// (the resident's to fix) rather than a fault of ours.
+func isMediaRefusal(err error) bool {
+	for _, e := range []error{media.ErrEmpty, media.ErrUnsupportedType, media.ErrTooLarge, media.ErrTooManyPixels,
+		media.ErrBrokenImage, media.ErrBrokenPDF, media.ErrEncryptedPDF} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // readUpload reads an uploaded file, at most limit+1 bytes.

@@ -306,6 +306,7 @@ func newEnvFrom(t testing.TB, template string) *testEnv {
 	t.Cleanup(app.Cleanup)
 	clock := testkit.NewClock(testStart)
 	portal := RegisterWith(app, Options{Now: clock.Now})
+	portal.sendSoon = func() {} // tests send the outbox when they choose
 	ServeSite(app, pb_public.FS)
 	mux, err := testkit.Handler(app)
 	if err != nil {

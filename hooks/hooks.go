@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/townhall-portal/townhall/internal/media"
+	"github.com/townhall-portal/townhall/internal/smtpsend"
 )
 
 // Options adjusts the hooks for tests and tools.
@@ -28,6 +29,12 @@ type Portal struct {
 	jobs    *sync.Map // job name -> *sync.Mutex, shared by WithApp copies
 	uploads *uploads
 	town    *townCache // the town's settings, shared by WithApp copies
+	smtp    smtpsend.Timeouts
+	// sendSoon starts delivering the outbox now (after an account email is
+	// queued), without waiting for the next minute; tests turn it off
+	sendSoon func()
+	// freeSpace tells the free bytes on a folder's disk (tests shrink it)
+	freeSpace func(dir string) (uint64, bool)
 }
 
 // Register installs every Townhall hook, route and scheduled job on app and
@@ -40,11 +47,17 @@ func RegisterWith(app core.App, opts Options) *Portal {
 		opts.Now = time.Now
 	}
 	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
+	p.freeSpace = freeSpace
+	p.sendSoon = func() {
+		go p.runJob("outbox", func() error { _, _, err := p.SendOutbox(); return err })
+	}
+	p.registerFaults()
 	registerGuards(app)
 	registerVisibility(app)
 	p.registerDefaults()
 	p.registerTownSettings()
 	p.registerAccounts()
+	p.registerAccountMail()
 	p.registerPermits()
 	p.registerComplaints()
 	p.registerFeedback()

@@ -1,18 +1,25 @@
 package hooks
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html"
 	"net/mail"
+	"os/exec"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/domodwyer/mailyak/v3"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/townhall-portal/townhall/internal/smtpsend"
 )
 
 // The outbox: every email is queued in the transaction of the change it
@@ -23,6 +30,7 @@ import (
 // it is about, if any (see mailAbout).
 type outMail struct {
 	To, Subject, Text, Kind, DedupeKey string
+	HTML                               string // "": made from Text
 	parentField, parentID              string
 }
 
@@ -55,8 +63,14 @@ func (p *Portal) queueMail(tx core.App, m outMail) error {
 	r.Set("to", m.To)
 	// long addresses or comments must never stop the action the email announces
 	r.Set("subject", truncateRunes(m.Subject, 300))
-	r.Set("text", truncateRunes(m.Text, 50000))
-	r.Set("html", truncateRunes(textToHTML(truncateRunes(m.Text, 40000)), 200000))
+	text, body := m.Text, m.HTML
+	if body == "" {
+		body = textToHTML(truncateRunes(text, 40000))
+	} else if text == "" {
+		text = htmlToText(body)
+	}
+	r.Set("text", truncateRunes(text, 50000))
+	r.Set("html", truncateRunes(body, 200000))
 	r.Set("kind", m.Kind)
 	r.Set("dedupe_key", m.DedupeKey)
 	r.Set("status", "pending")
@@ -89,20 +103,35 @@ func outboxRetry(n int) time.Duration {
 // outboxMaxAttempts is when a message is given up (about two days of retries).
 const outboxMaxAttempts = 16
 
-// SendOutbox delivers due messages through PocketBase's mailer. Each message
-// is claimed first, so two runs at once never send the same message; a
-// failure is retried later with a growing delay and recorded on the message.
+// outboxSlack is how early a message is picked up: the job runs at each
+// minute, a retry falls due a few milliseconds after the minute it was
+// computed from, and without the slack it would wait a whole extra minute.
+const outboxSlack = 10 * time.Second
+
+// outboxLease is how long a message is claimed by the attempt sending it:
+// longer than the longest attempt can take, so no second attempt starts
+// while one is still in flight.
+func (p *Portal) outboxLease() time.Duration { return 3*p.smtp.Longest() + time.Minute }
+
+// errNoMailServer says that nothing can send mail yet: no SMTP server is set
+// up and no sendmail program is installed. Messages wait without using up
+// their attempts.
+var errNoMailServer = errors.New("no mail server is set up yet (dashboard → Settings → Mail settings)")
+
+// SendOutbox delivers due messages. Each message is claimed first (only one
+// runner wins, and the claim outlives the longest attempt), sent with a
+// stable Message-ID, and its result recorded: sent, or retried later with a
+// growing delay and the reason.
 func (p *Portal) SendOutbox() (sent, failed int, err error) {
 	now := p.now().UTC()
-	nowDT, _ := types.ParseDateTime(now)
+	dueBy, _ := types.ParseDateTime(now.Add(outboxSlack))
 	var due []struct {
-		ID       string `db:"id"`
-		Next     string `db:"next_attempt_at"`
-		Attempts int    `db:"attempts"`
+		ID   string `db:"id"`
+		Next string `db:"next_attempt_at"`
 	}
-	err = p.app.DB().Select("id", "next_attempt_at", "attempts").From("outbox").
+	err = p.app.DB().Select("id", "next_attempt_at").From("outbox").
 		Where(dbx.HashExp{"status": "pending"}).
-		AndWhere(dbx.NewExp("next_attempt_at <= {:now}", dbx.Params{"now": nowDT.String()})).
+		AndWhere(dbx.NewExp("next_attempt_at <= {:due}", dbx.Params{"due": dueBy.String()})).
 		OrderBy("next_attempt_at ASC").Limit(100).All(&due)
 	if err != nil {
 		return 0, 0, err
@@ -111,7 +140,7 @@ func (p *Portal) SendOutbox() (sent, failed int, err error) {
 	from := mail.Address{Name: settings.Meta.SenderName, Address: settings.Meta.SenderAddress}
 	for _, d := range due {
 		// claim: push the next attempt out; only one runner wins
-		lease, _ := types.ParseDateTime(now.Add(10 * time.Minute))
+		lease, _ := types.ParseDateTime(p.now().UTC().Add(p.outboxLease()))
 		res, err := p.app.DB().NewQuery(`UPDATE outbox SET next_attempt_at = {:lease}
 			WHERE id = {:id} AND status = 'pending' AND next_attempt_at = {:seen}`).
 			Bind(dbx.Params{"lease": lease.String(), "id": d.ID, "seen": d.Next}).Execute()
@@ -125,18 +154,29 @@ func (p *Portal) SendOutbox() (sent, failed int, err error) {
 		if err != nil {
 			continue
 		}
-		sendErr := p.app.NewMailClient().Send(&mailer.Message{
+		sendErr := p.deliver(&mailer.Message{
 			From:    from,
 			To:      []mail.Address{{Address: msg.GetString("to")}},
 			Subject: msg.GetString("subject"),
 			Text:    msg.GetString("text"),
 			HTML:    msg.GetString("html"),
+			Headers: map[string]string{"Message-ID": messageID(msg.Id, from.Address)},
 		})
+		done := p.now().UTC()
+		if errors.Is(sendErr, errNoMailServer) {
+			// nothing can send: the message waits, its attempts kept
+			msg.Set("next_attempt_at", done.Add(time.Minute))
+			msg.Set("last_error", sendErr.Error())
+			if err := p.app.Save(msg); err != nil {
+				return sent, failed, fmt.Errorf("recording outbox %s: %w", msg.Id, err)
+			}
+			break
+		}
 		attempts := msg.GetInt("attempts") + 1
 		msg.Set("attempts", attempts)
 		if sendErr == nil {
 			msg.Set("status", "sent")
-			msg.Set("sent_at", p.now().UTC())
+			msg.Set("sent_at", done)
 			msg.Set("last_error", "")
 			sent++
 		} else {
@@ -145,17 +185,101 @@ func (p *Portal) SendOutbox() (sent, failed int, err error) {
 			if attempts >= outboxMaxAttempts {
 				msg.Set("status", "failed")
 			} else {
-				msg.Set("next_attempt_at", now.Add(outboxRetry(attempts)))
+				msg.Set("next_attempt_at", done.Add(outboxRetry(attempts)))
 			}
 			p.app.Logger().Warn("sending an email failed; it will be retried",
 				"outbox", msg.Id, "attempt", attempts, "error", sendErr)
 		}
 		if err := p.app.Save(msg); err != nil {
-			return sent, failed, errors.Join(fmt.Errorf("recording outbox %s: %w", msg.Id, err))
+			return sent, failed, fmt.Errorf("recording outbox %s: %w", msg.Id, err)
 		}
 	}
 	return sent, failed, nil
 }
+
+// messageID is the Message-ID of an outbox message: the same on every
+// attempt, so that a receiver can drop the rare second copy.
+func messageID(id, sender string) string {
+	domain := "townhall.invalid"
+	if _, d, ok := strings.Cut(sender, "@"); ok && d != "" {
+		domain = d
+	}
+	return "<" + id + "@" + domain + ">"
+}
+
+// deliver sends one message: over SMTP with a deadline on every step when a
+// server is set up, otherwise through PocketBase's mail client (sendmail, or
+// the test mailer).
+func (p *Portal) deliver(m *mailer.Message) error {
+	s := p.app.Settings().SMTP
+	if !s.Enabled {
+		err := p.app.NewMailClient().Send(m)
+		if errors.Is(err, exec.ErrNotFound) {
+			return errNoMailServer
+		}
+		return err
+	}
+	var to []string
+	for _, a := range m.To {
+		to = append(to, a.Address)
+	}
+	raw, err := mimeMessage(m)
+	if err != nil {
+		return err
+	}
+	return smtpsend.Send(context.Background(), smtpsend.Server{
+		Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: s.Password,
+		AuthMethod: s.AuthMethod, LocalName: s.LocalName,
+	}, m.From.Address, to, raw, p.smtp)
+}
+
+// mimeMessage composes a message's MIME bytes (plain text and HTML).
+func mimeMessage(m *mailer.Message) ([]byte, error) {
+	yak := mailyak.New("", nil)
+	if m.From.Name != "" {
+		yak.FromName(m.From.Name)
+	}
+	yak.From(m.From.Address)
+	for _, a := range m.To {
+		yak.To(a.Address)
+	}
+	yak.Subject(m.Subject)
+	yak.HTML().Set(m.HTML)
+	text := m.Text
+	if text == "" {
+		text = htmlToText(m.HTML)
+	}
+	yak.Plain().Set(text)
+	for k, v := range m.Headers {
+		yak.AddHeader(k, v)
+	}
+	buf, err := yak.MimeBuf()
+	if err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// htmlToText is a plain version of an HTML email: tags dropped, links kept
+// as their address, entities decoded.
+func htmlToText(s string) string {
+	s = htmlLink.ReplaceAllString(s, "$2 ($1)")
+	s = htmlBreak.ReplaceAllString(s, "\n")
+	s = htmlTag.ReplaceAllString(s, "")
+	s = html.UnescapeString(s)
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.TrimSpace(blankLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
+}
+
+var (
+	htmlLink   = regexp.MustCompile(`(?is)<a\s[^>]*href="([^"]*)"[^>]*>(.*?)</a>`)
+	htmlBreak  = regexp.MustCompile(`(?i)<br\s*/?>|</p>|</div>|</h\d>|</li>`)
+	htmlTag    = regexp.MustCompile(`(?s)<[^>]*>`)
+	blankLines = regexp.MustCompile(`\n{3,}`)
+)
 
 // truncateRunes cuts s to at most n characters, on a character boundary.
 func truncateRunes(s string, n int) string {

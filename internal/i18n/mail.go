@@ -104,6 +104,9 @@ var complaintMail = map[string]text{
 
 // accountMessages are the emails and refusals about accounts.
 var accountMessages = map[string]text{
+	"mail.test.subject": {"A test message from {town}", "Un mensaje de prueba de {town}"},
+	"mail.test.body":    {"This message was sent by `townhall check --send-test`. If you can read it, residents and staff will receive their emails.", "Este mensaje lo envió `townhall check --send-test`. Si puede leerlo, los residentes y el personal recibirán sus correos."},
+
 	"mail.account.exists.subject": {"Someone tried to register with your email address", "Alguien intentó registrarse con su correo"},
 	"mail.account.exists.body": {"Someone just tried to create a {town} account with this email address, but you already have one. If it was you, sign in here: {link}\n\nForgot your password? Choose a new one here: {reset}\n\nIf it wasn't you, you don't need to do anything: your account has not changed.",
 		"Alguien acaba de intentar crear una cuenta de {town} con este correo, pero usted ya tiene una. Si fue usted, inicie sesión aquí: {link}\n\n¿Olvidó su contraseña? Elija una nueva aquí: {reset}\n\nSi no fue usted, no necesita hacer nada: su cuenta no ha cambiado."},

@@ -24,6 +24,14 @@ var commonMessages = map[string]text{
 		"Something went wrong on our side, and nothing was changed. Please try again in a moment; if it keeps happening, contact the office.",
 		"Algo falló de nuestro lado y no se cambió nada. Intente de nuevo en un momento; si sigue pasando, comuníquese con la oficina.",
 	},
+	"errors.disk_full": {
+		"The county's server has run out of storage space. Nothing you entered was lost: please try again later, or contact the office if it is urgent.",
+		"El servidor del condado se quedó sin espacio. No se perdió nada de lo que escribió: intente de nuevo más tarde o comuníquese con la oficina si es urgente.",
+	},
+	"errors.busy": {
+		"The portal is very busy right now. Nothing you entered was lost: please try again in a moment.",
+		"El portal está muy ocupado en este momento. No se perdió nada de lo que escribió: intente de nuevo en un momento.",
+	},
 	"errors.fields": {
 		"Some of what you sent needs your attention.",
 		"Parte de lo que envió necesita su atención.",
