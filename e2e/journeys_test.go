@@ -1,7 +1,11 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/townhall-portal/townhall/internal/demo"
@@ -276,4 +280,60 @@ func TestJourneyChangeEmail(t *testing.T) {
 	p.click("#confirm-email button[type=submit]")
 	p.waitText("#content", "changed")
 	p.signIn("changed@example.net", demo.Password)
+}
+
+// TestAFaultKeepsWhatTheResidentTyped: when the server answers with one of
+// its own faults (here a full disk, 507, as hooks answer it), the report form
+// says so in the resident's language and keeps everything typed, so that
+// sending again later needs no retyping.
+func TestAFaultKeepsWhatTheResidentTyped(t *testing.T) {
+	p := newPage(t, 360)
+	p.signIn("maria@example.com", demo.Password)
+	p.open("/report.html?category=pothole")
+	p.waitFor("#report")
+	p.fill("#description", "Bache enorme frente a la panadería.")
+	p.fill("#address", "9 Main Street, Pine Falls")
+
+	// the next report the page sends meets a full disk
+	body, _ := json.Marshal(map[string]any{"status": 507, "data": map[string]any{},
+		"message": "El servidor del condado se quedó sin espacio. No se perdió nada de lo que escribió: intente de nuevo más tarde o comuníquese con la oficina si es urgente."})
+	paused := make(chan fetch.RequestID, 4)
+	if err := chromedp.Listen(p.ctx, func(ev any) {
+		if e, ok := ev.(*fetch.EventRequestPaused); ok {
+			select {
+			case paused <- e.RequestID:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+			{URLPattern: "*/api/collections/complaints/records", RequestStage: fetch.RequestStageRequest}}})
+		return err
+	}))
+	go func() {
+		for {
+			var id fetch.RequestID
+			select {
+			case id = <-paused:
+			case <-p.ctx.Done():
+				return
+			}
+			_ = chromedp.Do(p.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: id, ResponseCode: 507,
+					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/json"}, {Name: "Retry-After", Value: "300"}},
+					Body:            body})
+				return err
+			}))
+		}
+	}()
+
+	p.click("#send")
+	p.waitText("#main", "No se perdió nada")
+	if got := eval[string](p, `document.querySelector("#description").value + " | " + document.querySelector("#address").value`); got != "Bache enorme frente a la panadería. | 9 Main Street, Pine Falls" {
+		t.Errorf("after the fault the form holds %q", got)
+	}
+	p.axe("report-fault")
 }
