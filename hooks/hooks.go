@@ -35,6 +35,8 @@ type Portal struct {
 	sendSoon func()
 	// freeSpace tells the free bytes on a folder's disk (tests shrink it)
 	freeSpace func(dir string) (uint64, bool)
+	// fastLists answers residents' lists from indexed scopes (residentlists.go)
+	fastLists bool
 }
 
 // Register installs every Townhall hook, route and scheduled job on app and
@@ -54,6 +56,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerFaults()
 	registerGuards(app)
 	registerVisibility(app)
+	p.registerResidentLists()
 	p.registerDefaults()
 	p.registerTownSettings()
 	p.registerAccounts()
