@@ -1,11 +1,15 @@
 package hooks
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -23,7 +27,7 @@ const siteCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 // ETags, cache headers, gzip and security headers, and keeps unknown
 // /api/... paths as JSON 404s so they never return an HTML page.
 func ServeSite(app core.App, site fs.FS) {
-	etags := fileETags(site)
+	files := loadSite(site)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "townhallSite",
@@ -35,7 +39,7 @@ func ServeSite(app core.App, site fs.FS) {
 			})
 
 			if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
-				se.Router.GET("/{path...}", siteHandler(site, etags)).Bind(apis.Gzip())
+				se.Router.GET("/{path...}", siteHandler(files))
 			}
 			return se.Next()
 		},
@@ -43,36 +47,129 @@ func ServeSite(app core.App, site fs.FS) {
 	})
 }
 
-// siteHandler serves one embedded file with its ETag; unknown paths get the
-// site's 404 page.
-func siteHandler(site fs.FS, etags map[string]string) func(*core.RequestEvent) error {
-	static := apis.Static(site, false)
+// siteFile is one file of the embedded site, ready to serve: its bytes, and
+// for text its gzip compression, each with a strong ETag. The site is small
+// (a few hundred KB), so everything is prepared once at start instead of
+// being compressed again on every request.
+type siteFile struct {
+	body, gzipped  []byte
+	etag, gzipETag string
+	contentType    string
+	cacheControl   string
+}
+
+// loadSite reads and prepares every file of the embedded site.
+func loadSite(site fs.FS) map[string]*siteFile {
+	files := map[string]*siteFile{}
+	_ = fs.WalkDir(site, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		b, err := fs.ReadFile(site, p)
+		if err != nil {
+			return nil
+		}
+		sum := sha256.Sum256(b)
+		f := &siteFile{body: b, etag: `"` + hex.EncodeToString(sum[:8]) + `"`, contentType: mime.TypeByExtension(path.Ext(p))}
+		if f.contentType == "" {
+			f.contentType = http.DetectContentType(b)
+		}
+		f.cacheControl = "public, max-age=300, must-revalidate"
+		if strings.HasSuffix(p, ".html") {
+			f.cacheControl = "no-cache"
+		}
+		if compressible(f.contentType) && len(b) > 512 {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			_, _ = zw.Write(b)
+			_ = zw.Close()
+			if buf.Len() < len(b) {
+				f.gzipped, f.gzipETag = buf.Bytes(), `"`+hex.EncodeToString(sum[:8])+`-gz"`
+			}
+		}
+		files[p] = f
+		return nil
+	})
+	return files
+}
+
+// compressible reports whether a content type is text that gzip shrinks.
+func compressible(ct string) bool {
+	return strings.HasPrefix(ct, "text/") || strings.Contains(ct, "javascript") || strings.Contains(ct, "json") ||
+		strings.Contains(ct, "svg") || strings.Contains(ct, "xml")
+}
+
+// siteHandler serves one embedded file (gzipped when the browser takes it,
+// answering 304 to a matching ETag); unknown paths get the site's 404 page.
+func siteHandler(files map[string]*siteFile) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		name := strings.TrimPrefix(path.Clean("/"+e.Request.PathValue(apis.StaticWildcardParam)), "/")
 		if name == "" || strings.HasSuffix(e.Request.URL.Path, "/") {
 			name = path.Join(name, "index.html")
 		}
-		if tag, ok := etags[name]; ok {
-			h := e.Response.Header()
-			h.Set("ETag", tag)
-			if strings.HasSuffix(name, ".html") {
-				h.Set("Cache-Control", "no-cache")
-			} else {
-				h.Set("Cache-Control", "public, max-age=300, must-revalidate")
+		status := http.StatusOK
+		f, ok := files[name]
+		if !ok {
+			if f, ok = files["404.html"]; !ok {
+				return e.NotFoundError("", nil)
 			}
-			return static(e)
+			status = http.StatusNotFound
 		}
-		if _, ok := etags["404.html"]; ok {
-			e.Response.Header().Set("Cache-Control", "no-cache")
-			e.Response.Header().Set("Content-Type", "text/html; charset=utf-8")
-			body, err := fs.ReadFile(site, "404.html")
-			if err != nil {
-				return e.InternalServerError("", err)
+		h := e.Response.Header()
+		h.Set("Content-Type", f.contentType)
+		body, etag := f.body, f.etag
+		if f.gzipped != nil {
+			h.Add("Vary", "Accept-Encoding")
+			if acceptsGzip(e.Request.Header.Get("Accept-Encoding")) {
+				body, etag = f.gzipped, f.gzipETag
+				h.Set("Content-Encoding", "gzip")
 			}
-			return e.HTML(http.StatusNotFound, string(body))
 		}
-		return e.NotFoundError("", nil)
+		if status == http.StatusNotFound {
+			h.Set("Cache-Control", "no-cache")
+		} else {
+			h.Set("Cache-Control", f.cacheControl)
+			h.Set("ETag", etag)
+			if etagMatches(e.Request.Header.Get("If-None-Match"), etag) {
+				h.Del("Content-Encoding")
+				return e.NoContent(http.StatusNotModified)
+			}
+		}
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		e.Response.WriteHeader(status)
+		if e.Request.Method == http.MethodHead {
+			return nil
+		}
+		_, err := e.Response.Write(body)
+		return err
 	}
+}
+
+// acceptsGzip reports whether an Accept-Encoding header takes gzip.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if coding = strings.TrimSpace(coding); !strings.EqualFold(coding, "gzip") && coding != "*" {
+			continue
+		}
+		if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
+			v, err := strconv.ParseFloat(q, 64)
+			return err == nil && v > 0
+		}
+		return true
+	}
+	return false
+}
+
+// etagMatches reports whether If-None-Match names etag (or is *).
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
 }
 
 // securityHeaders adds the headers PocketBase leaves out for our own pages.
@@ -109,23 +206,4 @@ func viaHTTPSProxy(e *core.RequestEvent) bool {
 		}
 	}
 	return false
-}
-
-// fileETags hashes every file of the embedded site once at start-up
-// (embedded files have no modification time to validate caches against).
-func fileETags(site fs.FS) map[string]string {
-	tags := map[string]string{}
-	_ = fs.WalkDir(site, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
-		b, err := fs.ReadFile(site, p)
-		if err != nil {
-			return nil
-		}
-		sum := sha256.Sum256(b)
-		tags[p] = `"` + hex.EncodeToString(sum[:8]) + `"`
-		return nil
-	})
-	return tags
 }

@@ -1,10 +1,16 @@
 package hooks
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/townhall-portal/townhall/pb_public"
 )
 
 func TestSiteServing(t *testing.T) {
@@ -85,6 +91,68 @@ func TestHSTSBehindATrustedProxy(t *testing.T) {
 	} {
 		if got := get(c.headers) != ""; got != c.hsts {
 			t.Errorf("%v: HSTS %v, want %v", c.headers, got, c.hsts)
+		}
+	}
+}
+
+// TestStaticFilesAreCompressedOnce: text files come gzipped (compressed at
+// start, not per request) to browsers that take it, plain to others, each
+// variant with its own strong ETag that revalidates to 304.
+func TestStaticFilesAreCompressedOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	want, err := fs.ReadFile(pb_public.FS, "js/strings.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(headers map[string]string) response {
+		req := httptest.NewRequest(http.MethodGet, "/js/strings.js", nil)
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		return e.send(req, roleAnon)
+	}
+	gz := get(map[string]string{"Accept-Encoding": "br, gzip;q=0.8"})
+	if gz.Status != 200 || gz.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(gz.Header.Get("Vary"), "Accept-Encoding") {
+		t.Fatalf("gzip: %d %v", gz.Status, gz.Header)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(gz.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(zr)
+	if !bytes.Equal(got, want) || len(gz.Body) >= len(want)/2 {
+		t.Errorf("gzipped %d bytes to %d; decompressed equal: %v", len(want), len(gz.Body), bytes.Equal(got, want))
+	}
+	plain := get(map[string]string{"Accept-Encoding": "gzip;q=0"})
+	if plain.Header.Get("Content-Encoding") != "" || plain.Body != string(want) || !strings.HasPrefix(plain.Header.Get("Content-Type"), "text/javascript") {
+		t.Errorf("plain: %v", plain.Header)
+	}
+	if gz.Header.Get("ETag") == plain.Header.Get("ETag") || gz.Header.Get("ETag") == "" {
+		t.Errorf("ETags %q and %q", gz.Header.Get("ETag"), plain.Header.Get("ETag"))
+	}
+	for _, r := range []struct {
+		enc, tag string
+	}{{"gzip", gz.Header.Get("ETag")}, {"", plain.Header.Get("ETag")}} {
+		if res := get(map[string]string{"Accept-Encoding": r.enc, "If-None-Match": r.tag}); res.Status != 304 || res.Body != "" {
+			t.Errorf("revalidating %q: %d", r.enc, res.Status)
+		}
+	}
+	// pictures are sent as they are
+	if res := get(map[string]string{}); res.Status != 200 {
+		t.Errorf("%d", res.Status)
+	}
+}
+
+// BenchmarkStaticStringsJS serves the largest script, gzipped, in process.
+func BenchmarkStaticStringsJS(b *testing.B) {
+	e := newEnv(b)
+	e.app.Settings().RateLimits.Enabled = false
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "/js/strings.js", nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		if res := e.send(req, roleAnon); res.Status != 200 {
+			b.Fatal(res.Status)
 		}
 	}
 }
