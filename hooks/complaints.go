@@ -82,6 +82,7 @@ func (p *Portal) registerComplaints() {
 				r.Set("resolve_due_at", t.Calendar.Deadline(now, hours(cat.GetFloat("resolve_hours"))))
 			}
 			p.scheduleEscalation(r, t)
+			setPublicUntil(r)
 			if err := e.Next(); err != nil {
 				return err
 			}
@@ -94,8 +95,51 @@ func (p *Portal) registerComplaints() {
 			return err
 		}
 		p.scheduleEscalation(e.Record, p.townSettings(e.App))
+		setPublicUntil(e.Record)
 		return e.Next()
 	})
+}
+
+// publicDays is how long a resolved report stays on the public list.
+const publicDays = 30
+
+// forever is the public_until of an open report.
+var forever = time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC)
+
+// setPublicUntil records until when a report is on the public list: while
+// open, always; once resolved or closed, for 30 days after; otherwise not.
+// (Migration 1763900017 computes the same for existing reports.)
+func setPublicUntil(r *core.Record) {
+	status := r.GetString("status")
+	switch {
+	case workflow.Complaint().IsOpen(status):
+		r.Set("public_until", forever)
+	case status == "resolved" || status == "closed":
+		last := r.GetDateTime("resolved_at").Time()
+		if c := r.GetDateTime("closed_at").Time(); c.After(last) {
+			last = c
+		}
+		if last.IsZero() {
+			r.Set("public_until", "")
+			return
+		}
+		r.Set("public_until", last.AddDate(0, 0, publicDays))
+	default:
+		r.Set("public_until", "")
+	}
+}
+
+// ExpirePublicList takes off the public list the reports whose time on it
+// has passed (so that its index holds only what the list shows).
+func (p *Portal) ExpirePublicList() (int64, error) {
+	now, _ := types.ParseDateTime(p.now().UTC())
+	res, err := p.app.DB().NewQuery("UPDATE complaints SET public_until = '' WHERE public_until != '' AND public_until < {:now}").
+		Bind(dbx.Params{"now": now.String()}).Execute()
+	if err != nil {
+		return 0, err
+	}
+	p.public.forget()
+	return res.RowsAffected()
 }
 
 // hours converts a number of hours to a duration.

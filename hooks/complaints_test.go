@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -380,5 +381,102 @@ func TestFeedbackOnceWhenResolved(t *testing.T) {
 	// an open report cannot be rated yet
 	if res := e.do(t, http.MethodPost, "/api/collections/feedback/records", `{"complaint":"`+complaintA+`","author":"`+resA+`","rating":3}`, roleResA); res.Status == 200 {
 		t.Error("rated an open report")
+	}
+}
+
+// TestPublicListKeepsToItsWindow: open reports are listed, resolved ones for
+// 30 days, then taken off (also from its index by the hourly job); a
+// reopened report is back, a rejected one never there.
+func TestPublicListKeepsToItsWindow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	listed := func() string {
+		return e.do(t, http.MethodGet, "/api/townhall/public/reports?perPage=100", nil, roleAnon).Body
+	}
+	e.setStatus(t, "complaints", complaintB, "resolved", map[string]any{"resolved_at": testStart.AddDate(0, 0, -29)})
+	if !strings.Contains(listed(), "SR-2026-00002") {
+		t.Error("a report resolved 29 days ago is not listed")
+	}
+	e.clock.Advance(2 * 24 * time.Hour)
+	if strings.Contains(listed(), "SR-2026-00002") {
+		t.Error("a report resolved 31 days ago is still listed")
+	}
+	if n, err := e.portal.ExpirePublicList(); err != nil || n != 1 {
+		t.Errorf("the hourly job took %d off (%v), want 1", n, err)
+	}
+	if got := e.record(t, "complaints", complaintB).GetString("public_until"); got != "" {
+		t.Errorf("public_until %q after expiry", got)
+	}
+	e.setStatus(t, "complaints", complaintB, "in_progress", nil)
+	if !strings.Contains(listed(), "SR-2026-00002") {
+		t.Error("a reopened report is not listed")
+	}
+	e.setStatus(t, "complaints", complaintB, "rejected", nil)
+	if strings.Contains(listed(), "SR-2026-00002") {
+		t.Error("a rejected report is listed")
+	}
+}
+
+// TestPublicListPlansUseItsIndex: the public list's count reads its partial
+// index only, and a page walks it in order, whatever the filters.
+func TestPublicListPlansUseItsIndex(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, f := range []struct{ status, cat string }{{"", ""}, {"open", ""}, {"resolved", catX}} {
+		where := e.portal.publicListWhere(f.status, f.cat)
+		for _, c := range []struct {
+			q    *dbx.Query
+			want string
+		}{
+			{e.app.DB().Select("count(*)").From("complaints").Where(where).Build(), "COVERING INDEX idx_complaints_public"},
+			{e.app.DB().Select("*").From("complaints").Where(where).OrderBy("created DESC").Limit(30).Offset(60).Build(), "INDEX idx_complaints_public"},
+		} {
+			var plan []struct {
+				Detail string `db:"detail"`
+			}
+			if err := e.app.DB().NewQuery("EXPLAIN QUERY PLAN " + c.q.SQL()).Bind(c.q.Params()).All(&plan); err != nil {
+				t.Fatal(err)
+			}
+			var text []string
+			for _, p := range plan {
+				text = append(text, p.Detail)
+			}
+			all := strings.Join(text, "\n")
+			if !strings.Contains(all, c.want) || strings.Contains(all, "TEMP B-TREE") {
+				t.Errorf("%+v: %s", f, all)
+			}
+		}
+	}
+}
+
+// BenchmarkPublicReports: the anonymous public list over 100,000 reports
+// (about 40 % open), first page, a middle page and the last, and filtered.
+func BenchmarkPublicReports(b *testing.B) {
+	e := newEnv(b)
+	e.app.Settings().RateLimits.Enabled = false
+	insertQueueRequests(b, e.app, 100_000, 0)
+	if _, err := e.app.DB().NewQuery(`UPDATE complaints SET public_until = CASE
+		WHEN status IN ('new', 'acknowledged', 'in_progress') THEN '9999-12-31 23:59:59.999Z' ELSE '' END`).Execute(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.app.DB().NewQuery("ANALYZE").Execute(); err != nil {
+		b.Fatal(err)
+	}
+	var open int
+	_ = e.app.DB().NewQuery("SELECT COUNT(*) FROM complaints WHERE public_until != ''").Row(&open)
+	last := (open + 29) / 30
+	for _, c := range []struct{ name, query string }{
+		{"page-1", "?page=1"},
+		{"page-middle", "?page=" + itoa(last/2)},
+		{"page-last", "?page=" + itoa(last)},
+		{"open-category", "?status=open&category=cat-x&page=2"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if res := e.do(b, http.MethodGet, "/api/townhall/public/reports"+c.query, nil, roleAnon); res.Status != 200 {
+					b.Fatal(res.Status, res.Body)
+				}
+			}
+		})
 	}
 }

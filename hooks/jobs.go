@@ -27,7 +27,8 @@ func (p *Portal) registerJobs() {
 			_, err1 := p.ExpirePermits()
 			_, err2 := p.RemindExpiringPermits()
 			_, err3 := p.CloseResolvedReports()
-			return errors.Join(err1, err2, err3)
+			_, err4 := p.ExpirePublicList()
+			return errors.Join(err1, err2, err3, err4)
 		})
 	})
 }

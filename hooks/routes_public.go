@@ -8,10 +8,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/list"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
 	"rsc.io/qr"
@@ -148,68 +149,208 @@ func (p *Portal) handlePublicReports(e *core.RequestEvent) error {
 	if perPage < 1 || perPage > 100 {
 		perPage = 30
 	}
-	since, _ := types.ParseDateTime(p.now().UTC().AddDate(0, 0, -30))
-	open := dbx.In("status", list.ToInterfaceSlice(workflow.Complaint().Open)...)
-	where := dbx.Or(
-		open,
-		dbx.And(dbx.In("status", "resolved", "closed"), dbx.NewExp("resolved_at >= {:since} OR closed_at >= {:since}", dbx.Params{"since": since.String()})),
-	)
-	switch q.Get("status") {
-	case "open":
-		where = open
-	case "resolved":
-		where = dbx.And(dbx.In("status", "resolved", "closed"), dbx.NewExp("resolved_at >= {:since} OR closed_at >= {:since}", dbx.Params{"since": since.String()}))
-	}
-	cond := []dbx.Expression{where}
+	var catID string
 	if code := q.Get("category"); code != "" {
-		cat, err := p.app.FindFirstRecordByFilter("complaint_categories", "code = {:c}", dbx.Params{"c": code})
-		if err != nil {
+		if err := p.app.DB().Select("id").From("complaint_categories").Where(dbx.HashExp{"code": code}).Limit(1).Row(&catID); err != nil {
 			return e.JSON(http.StatusOK, map[string]any{"page": page, "perPage": perPage, "totalItems": 0, "items": []publicReport{}})
 		}
-		cond = append(cond, dbx.HashExp{"category": cat.Id})
 	}
-	var total int
-	if err := p.app.DB().Select("count(*)").From("complaints").Where(dbx.And(cond...)).Row(&total); err != nil {
-		return e.InternalServerError("", err)
-	}
-	records := []*core.Record{}
-	err := p.app.RecordQuery("complaints").Where(dbx.And(cond...)).OrderBy("created DESC").
-		Limit(int64(perPage)).Offset(int64((page - 1) * perPage)).All(&records)
+	order, err := p.publicOrder(q.Get("status"), catID)
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
-	items := make([]publicReport, 0, len(records))
+	total := len(order)
+	var rows []publicRow
+	if from := (page - 1) * perPage; from < total {
+		ids := order[from:min(from+perPage, total)]
+		in := make([]any, len(ids))
+		for i, id := range ids {
+			in[i] = id
+		}
+		// only the columns the list shows: no record models to build
+		var found []publicRow
+		err := p.app.DB().Select("id", "reference", "category", "status", "created", "acknowledged_at", "resolved_at", "updated",
+			"description", "description_private", "has_location", "location").
+			From("complaints").Where(dbx.In("id", in...)).All(&found)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		at := map[string]publicRow{}
+		for _, r := range found {
+			at[r.ID] = r
+		}
+		for _, id := range ids { // in the list's order
+			if r, ok := at[id]; ok {
+				rows = append(rows, r)
+			}
+		}
+	}
+	reportIDs := make([]string, len(rows))
+	for i, r := range rows {
+		reportIDs[i] = r.ID
+	}
+	photos, err := p.publicPhotos(reportIDs)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	items := make([]publicReport, 0, len(rows))
 	cats := map[string]*core.Record{}
-	for _, r := range records {
+	for _, r := range rows {
 		item := publicReport{
-			Reference: r.GetString("reference"), Status: r.GetString("status"), Created: r.GetString("created"),
-			Acknowledged: r.GetString("acknowledged_at"), Resolved: r.GetString("resolved_at"), Updated: r.GetString("updated"),
+			Reference: r.Reference, Status: r.Status, Created: r.Created,
+			Acknowledged: r.Acknowledged, Resolved: r.Resolved, Updated: r.Updated,
 			Photos: []string{},
 		}
-		cat, ok := cats[r.GetString("category")]
+		cat, ok := cats[r.Category]
 		if !ok {
-			cat, _ = p.app.FindRecordById("complaint_categories", r.GetString("category"))
-			cats[r.GetString("category")] = cat
+			cat, _ = p.app.FindRecordById("complaint_categories", r.Category)
+			cats[r.Category] = cat
 		}
 		if cat != nil {
 			item.Category, item.CategoryES = cat.GetString("name_en"), cat.GetString("name_es")
 		}
-		if !r.GetBool("description_private") {
-			item.Description = r.GetString("description")
+		if !r.Private {
+			item.Description = r.Description
 		}
-		if r.GetBool("has_location") {
-			pt := r.GetGeoPoint("location")
+		var pt types.GeoPoint
+		if r.HasLocation && pt.Scan(r.Location) == nil {
 			lat, lon := roundTo(pt.Lat, 3), roundTo(pt.Lon, 3) // 0.001° ≈ 111 m of latitude
 			item.Lat, item.Lon = &lat, &lon
 		}
-		photos, _ := p.app.FindRecordsByFilter("documents", "complaint = {:c} && public = true", "created", 10, 0, dbx.Params{"c": r.Id})
-		for _, ph := range photos {
-			item.Photos = append(item.Photos, "/api/townhall/public/reports/"+item.Reference+"/photos/"+ph.Id)
+		for _, id := range photos[r.ID] {
+			item.Photos = append(item.Photos, "/api/townhall/public/reports/"+item.Reference+"/photos/"+id)
 		}
 		items = append(items, item)
 	}
 	e.Response.Header().Set("Cache-Control", "public, max-age=60")
 	return e.JSON(http.StatusOK, map[string]any{"page": page, "perPage": perPage, "totalItems": total, "items": items})
+}
+
+// publicListWhere selects what the public list shows now, by status
+// ("open", "resolved" or any) and category id (or any). Every term is a
+// column of the partial index idx_complaints_public, so the count reads only
+// that index and a page walks it in order.
+func (p *Portal) publicListWhere(status, categoryID string) dbx.Expression {
+	now, _ := types.ParseDateTime(p.now().UTC())
+	cond := []dbx.Expression{dbx.NewExp("public_until != '' AND public_until >= {:now}", dbx.Params{"now": now.String()})}
+	// the unary plus keeps SQLite from seeking by status or category (and
+	// then sorting every match): they are checked on the walked index
+	in := func(states []string) dbx.Expression {
+		params, names := dbx.Params{}, make([]string, len(states))
+		for i, st := range states {
+			names[i] = fmt.Sprintf("{:public_status%d}", i)
+			params[fmt.Sprintf("public_status%d", i)] = st
+		}
+		return dbx.NewExp("+status IN ("+strings.Join(names, ", ")+")", params)
+	}
+	switch status {
+	case "open":
+		cond = append(cond, in(workflow.Complaint().Open))
+	case "resolved":
+		cond = append(cond, in([]string{"resolved", "closed"}))
+	}
+	if categoryID != "" {
+		cond = append(cond, dbx.NewExp("+category = {:public_category}", dbx.Params{"public_category": categoryID}))
+	}
+	return dbx.And(cond...)
+}
+
+// publicListTTL is how long the order of the public list is kept. A new or
+// changed report shows within it (the answer itself may be kept a minute by
+// browsers and proxies); forgetting it on every save would make a busy
+// morning of new reports rebuild it on every anonymous request.
+const publicListTTL = 15 * time.Second
+
+// publicLists keeps, per filter, the ids of the public list in its order,
+// so that every page and its count cost a slice of it instead of a walk of
+// the index (an anonymous flood of requests must not stall the portal).
+type publicLists struct {
+	mu    sync.Mutex
+	gen   uint64
+	lists map[string]publicList
+}
+
+type publicList struct {
+	ids []string
+	gen uint64
+	at  time.Time
+}
+
+// forget drops every kept order (reports left the list).
+func (c *publicLists) forget() {
+	c.mu.Lock()
+	c.gen++
+	c.lists = nil
+	c.mu.Unlock()
+}
+
+// publicOrder is the ids of the public list for a filter, newest first.
+func (p *Portal) publicOrder(status, categoryID string) ([]string, error) {
+	key := status + "|" + categoryID
+	now := p.now()
+	c := p.public
+	c.mu.Lock()
+	if l, ok := c.lists[key]; ok && l.gen == c.gen && now.Sub(l.at) < publicListTTL && !now.Before(l.at) {
+		c.mu.Unlock()
+		return l.ids, nil
+	}
+	gen := c.gen
+	c.mu.Unlock()
+	var ids []string
+	if err := p.app.DB().Select("id").From("complaints").Where(p.publicListWhere(status, categoryID)).
+		OrderBy("created DESC").Column(&ids); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		if c.lists == nil || len(c.lists) >= 64 {
+			c.lists = map[string]publicList{}
+		}
+		c.lists[key] = publicList{ids: ids, gen: gen, at: now}
+	}
+	c.mu.Unlock()
+	return ids, nil
+}
+
+// publicRow is what the public list reads of a report.
+type publicRow struct {
+	ID           string `db:"id"`
+	Reference    string `db:"reference"`
+	Category     string `db:"category"`
+	Status       string `db:"status"`
+	Created      string `db:"created"`
+	Acknowledged string `db:"acknowledged_at"`
+	Resolved     string `db:"resolved_at"`
+	Updated      string `db:"updated"`
+	Description  string `db:"description"`
+	Private      bool   `db:"description_private"`
+	HasLocation  bool   `db:"has_location"`
+	Location     string `db:"location"`
+}
+
+// publicPhotos are the ids of the photos staff marked public, by report, at
+// most ten each, oldest first: one query for a whole page.
+func (p *Portal) publicPhotos(reports []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(reports) == 0 {
+		return out, nil
+	}
+	ids := make([]any, len(reports))
+	for i, r := range reports {
+		ids[i] = r
+	}
+	var rows []struct {
+		ID        string `db:"id"`
+		Complaint string `db:"complaint"`
+	}
+	err := p.app.DB().Select("id", "complaint").From("documents").
+		Where(dbx.In("complaint", ids...)).AndWhere(dbx.HashExp{"public": true}).OrderBy("created ASC").All(&rows)
+	for _, r := range rows {
+		if len(out[r.Complaint]) < 10 {
+			out[r.Complaint] = append(out[r.Complaint], r.ID)
+		}
+	}
+	return out, err
 }
 
 // handlePublicPhoto serves a report photo that staff marked public.
