@@ -17,12 +17,14 @@ import (
 
 	"github.com/townhall-portal/townhall/internal/i18n"
 	"github.com/townhall-portal/townhall/internal/media"
+	"github.com/townhall-portal/townhall/internal/media/spool"
 	"github.com/townhall-portal/townhall/internal/workflow"
 )
 
 // uploadSlots is how many uploads are normalised at once; more wait their
-// turn, so twenty residents sending phone photos together cannot exhaust
-// memory (one 40-megapixel photo needs about 215 MB while it is processed).
+// turn (their files spooled to disk, internal/media/spool), so twenty
+// residents sending phone photos together cannot exhaust memory (one
+// 40-megapixel JPEG needs about 110 MB while it is processed).
 const uploadSlots = 2
 
 // uploads bounds and measures the normalisation of uploads.
@@ -38,6 +40,12 @@ type uploads struct {
 // metadata, and nothing is half-saved when a file is refused. Files never
 // change once stored: a new version is a new document.
 func (p *Portal) registerDocuments() {
+	// uploads wait for their turn on disk, not in memory
+	p.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		spool.Bind(se.Router)
+		return se.Next()
+	})
+
 	p.app.OnRecordCreateRequest("documents").BindFunc(func(e *core.RecordRequestEvent) error {
 		if e.Auth == nil || e.Auth.IsSuperuser() {
 			return e.Next()
@@ -240,14 +248,32 @@ func isMediaRefusal(err error) bool {
 	return false
 }
 
-// readUpload reads an uploaded file, at most limit+1 bytes.
+// readUpload reads an uploaded file, at most limit+1 bytes. The size of a
+// multipart upload is known: it is read into one buffer of that size instead
+// of one that grows (io.ReadAll allocates about twice the file on the way).
 func readUpload(f *filesystem.File, limit int64) ([]byte, error) {
 	rc, err := f.Reader.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, limit+1))
+	r := io.LimitReader(rc, limit+1)
+	if f.Size <= 0 || f.Size > limit {
+		return io.ReadAll(r)
+	}
+	data := make([]byte, f.Size)
+	n, err := io.ReadFull(r, data)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF: // shorter than said
+		return data[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(r) // longer than said: read on, within the limit
+	if err != nil || len(rest) == 0 {
+		return data, err
+	}
+	return append(data, rest...), nil
 }
 
 // uploadRefusal says why a file was refused, so the resident can fix it.

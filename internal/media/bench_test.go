@@ -90,6 +90,12 @@ func BenchmarkNormalize24MPJPEGDownscale(b *testing.B) {
 	benchNormalize(b, jpeg24MP())
 }
 
+// BenchmarkNormalize24MPJPEGOrient6 is the 24-megapixel photo taken upright:
+// downscaled, then rotated (the upload-burst case, bench/uploadburst).
+func BenchmarkNormalize24MPJPEGOrient6(b *testing.B) {
+	benchNormalize(b, mediatest.InsertAfterSOI(jpeg24MP(), mediatest.ExifSegment(binary.LittleEndian, 6)))
+}
+
 // BenchmarkRefuseBombHeader measures refusing a PNG whose header declares
 // 100000×100000 pixels.
 func BenchmarkRefuseBombHeader(b *testing.B) {
@@ -157,6 +163,13 @@ func BenchmarkStages12MP(b *testing.B) {
 			var buf bytes.Buffer
 			buf.Grow(len(in))
 			jpeg.Encode(&buf, r, &jpeg.Options{Quality: defaultJPEGQuality})
+		}
+	})
+	b.Run("resize-to-2048-planes", func(b *testing.B) {
+		b.ReportAllocs()
+		defer reportCPU(b, processCPU())
+		for b.Loop() {
+			downscale(img, 2048)
 		}
 	})
 	for _, f := range []struct {

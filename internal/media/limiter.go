@@ -5,12 +5,14 @@ import "context"
 // Limiter bounds how many normalisations run at once, so that many residents
 // uploading large photos at the same time cannot exhaust memory or starve
 // the CPU. A running normalisation of a 12-megapixel JPEG allocates about
-// 25 MB (45 MB when it has to be rotated), a 24-megapixel photo that is
-// downscaled about 165 MB; at the default 40-megapixel limit expect about
-// 215 MB, and up to about 250 MB for a 16-bit PNG (which counts double
-// against the limit). A normalisation already uses all cores while it
-// encodes a large JPEG, so a limit near the number of cores (2 on a 2-core
-// server) costs little throughput.
+// 25 MB (43 MB when it has to be rotated), a 24-megapixel photo that is
+// downscaled about 60 MB (77 MB rotated); at the default 40-megapixel limit
+// expect about 110 MB for a JPEG, and up to about 250 MB for a 16-bit PNG
+// (which counts double against the limit, and is resized in NRGBA). The
+// caller should keep waiting uploads out of memory too (package spool does
+// this for PocketBase's record endpoints). A normalisation already uses all
+// cores while it encodes a large JPEG, so a limit near the number of cores
+// (2 on a 2-core server) costs little throughput.
 //
 // A Limiter is safe for concurrent use. The zero value is not usable; create
 // one with [NewLimiter].

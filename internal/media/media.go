@@ -18,8 +18,11 @@
 //
 // Images are refused from their header, before any pixel is decoded, when
 // width×height exceeds [Limits].MaxPixels or an edge is longer than 65535
-// pixels. Decoding a large photo still needs tens of megabytes; use a
-// [Limiter] to bound how many normalisations run at the same time.
+// pixels. Decoding a large photo still needs tens of megabytes (1.5 bytes
+// per pixel for a 4:2:0 JPEG; a progressive JPEG needs 6 more for its
+// coefficients while it decodes); use a [Limiter] to bound how many
+// normalisations run at the same time. Decoded JPEGs are downscaled plane by
+// plane without a conversion to RGB (resize.go).
 //
 // EXIF orientation is applied to JPEG files only: it is where phones write
 // it. An orientation in WebP or PNG metadata is dropped with the rest of the
