@@ -480,3 +480,16 @@ func BenchmarkPublicReports(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFileReport: a resident files a problem report through the
+// records API (reference, deadlines, audit event, two emails queued).
+func BenchmarkFileReport(b *testing.B) {
+	e := newEnv(b)
+	e.app.Settings().RateLimits.Enabled = false
+	body := `{"category":"` + catX + `","reporter":"` + resA + `","description":"A hole in the road","address":"1 Elm"}`
+	for b.Loop() {
+		if res := e.do(b, http.MethodPost, "/api/collections/complaints/records", body, roleResA); res.Status != 200 {
+			b.Fatal(res.Status, res.Body)
+		}
+	}
+}
