@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -336,4 +337,52 @@ func TestAFaultKeepsWhatTheResidentTyped(t *testing.T) {
 		t.Errorf("after the fault the form holds %q", got)
 	}
 	p.axe("report-fault")
+}
+
+// TestTheAccountsLanguageWins: after María (Spanish) used this browser,
+// John (English) signs in and gets English pages; switching the language on
+// a page changes his profile.
+func TestTheAccountsLanguageWins(t *testing.T) {
+	p := newPage(t, 1280)
+	eval[bool](p, `(localStorage.setItem("th_lang", "es"), true)`)
+	p.signIn("john@example.com", demo.Password)
+	p.open("/my.html")
+	if got := eval[string](p, "document.documentElement.lang"); got != "en" {
+		t.Errorf("John's pages are in %q after María used the browser", got)
+	}
+	john, err := srv.app.FindAuthRecordByEmail("users", "john@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { // John goes back to English for the other tests
+		john.Set("language", "en")
+		_ = srv.app.Save(john)
+	}()
+	p.click("button[lang=es]")
+	for deadline := time.Now().Add(10 * time.Second); eval[string](p, "document.documentElement.lang") != "es"; {
+		if time.Now().After(deadline) {
+			t.Fatalf("after switching, the page is in %q", eval[string](p, "document.documentElement.lang"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	fresh, _ := srv.app.FindRecordById("users", john.Id)
+	if fresh.GetString("language") != "es" {
+		t.Errorf("the profile says %q after switching to Spanish", fresh.GetString("language"))
+	}
+}
+
+// TestAfterSignUpTheHeaderSaysSignedIn: the header offers the profile, not
+// "Sign in", once the new resident is signed in.
+func TestAfterSignUpTheHeaderSaysSignedIn(t *testing.T) {
+	p := newPage(t, 1280)
+	p.open("/signup.html")
+	p.fill("#name", "Ana Lopez")
+	p.fill("#email", "ana.lopez@example.net")
+	p.fill("#password", "harbor maple lantern")
+	p.fill("#passwordConfirm", "harbor maple lantern")
+	p.click("#signup button[type=submit]")
+	p.waitFor("#done")
+	if !eval[bool](p, `!!document.querySelector(".site-header a[href='/profile.html']") && !document.querySelector(".site-header a[href='/signin.html']")`) {
+		t.Errorf("the header after sign-up: %s", eval[string](p, `document.querySelector(".site-header").innerText`))
+	}
 }

@@ -62,6 +62,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerTownSettings()
 	p.registerAccounts()
 	p.registerAccountMail()
+	p.registerCounter()
 	p.registerPermits()
 	p.registerComplaints()
 	p.registerFeedback()

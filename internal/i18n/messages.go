@@ -24,6 +24,14 @@ var commonMessages = map[string]text{
 		"Something went wrong on our side, and nothing was changed. Please try again in a moment; if it keeps happening, contact the office.",
 		"Algo falló de nuestro lado y no se cambió nada. Intente de nuevo en un momento; si sigue pasando, comuníquese con la oficina.",
 	},
+	"counter.identity_first": {
+		"Check the person's identity (a photo ID with the same name) before confirming their email address.",
+		"Compruebe la identidad de la persona (una identificación con foto y el mismo nombre) antes de confirmar su correo.",
+	},
+	"counter.no_resident": {
+		"There is no such resident account.",
+		"No existe esa cuenta de residente.",
+	},
 	"errors.disk_full": {
 		"The county's server has run out of storage space. Nothing you entered was lost: please try again later, or contact the office if it is urgent.",
 		"El servidor del condado se quedó sin espacio. No se perdió nada de lo que escribió: intente de nuevo más tarde o comuníquese con la oficina si es urgente.",

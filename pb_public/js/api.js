@@ -148,6 +148,8 @@ export function updateStoredRecord(record) {
 export const signUp = (data) => request("POST", records("users"), data, { auth: false });
 export const requestVerification = (email) => request("POST", "/api/collections/users/request-verification", { email }, { auth: false });
 export const confirmVerification = (token) => request("POST", "/api/collections/users/confirm-verification", { token }, { auth: false });
+/** emailStatus says whether the signed-in resident's confirmation email has left, and where the office is. */
+export const emailStatus = () => request("GET", "/api/townhall/account/email-status");
 export const requestEmailChange = (newEmail) => request("POST", "/api/collections/users/request-email-change", { newEmail });
 export const confirmEmailChange = (token, password) => request("POST", "/api/collections/users/confirm-email-change", { token, password }, { auth: false });
 export const requestPasswordReset = (collection, email) => request("POST", `/api/collections/${collection}/request-password-reset`, { email }, { auth: false });

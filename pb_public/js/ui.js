@@ -42,7 +42,8 @@ const NAV = [
 export function initPage({ requireSignIn = false } = {}) {
   const a = auth();
   const user = a && a.collection === "users" ? a.record : null;
-  if (user && user.language && !localStorage.getItem("th_lang")) setLang(user.language, false);
+  // signed in, the account's language wins over what this browser last showed
+  if (user && user.language) setLang(user.language, true);
   document.documentElement.lang = lang();
   drawHeader(user);
   drawFooter();
@@ -54,6 +55,13 @@ export function initPage({ requireSignIn = false } = {}) {
     return null;
   }
   return user;
+}
+
+/** refreshHeader draws the header again (after signing in or out on the page). */
+export function refreshHeader() {
+  const a = auth();
+  drawHeader(a && a.collection === "users" ? a.record : null);
+  translate($("#site-header") || document.createElement("div"));
 }
 
 function drawHeader(user) {
@@ -104,7 +112,8 @@ async function switchLanguage(l) {
       const rec = await updateRecord("users", a.record.id, { language: l });
       updateStoredRecord(rec);
     } catch {
-      /* the choice is still remembered on this device */
+      // the choice is still kept for this sign-in on this device
+      updateStoredRecord({ ...a.record, language: l });
     }
   }
   location.reload();
@@ -277,4 +286,23 @@ export function busy(button, on) {
   if (!button) return;
   button.disabled = on;
   button.setAttribute("aria-busy", on ? "true" : "false");
+}
+
+/**
+ * confirmationNotice waits a few seconds for the resident's confirmation
+ * email to leave; when it has not, it returns a notice that says so and how to
+ * confirm at the office instead (null once the email is sent).
+ */
+export async function confirmationNotice(getStatus) {
+  let s = null;
+  for (let i = 0; i < 8; i++) {
+    s = await getStatus().catch(() => null);
+    if (!s || s.verified || s.confirmation === "sent") return null;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const o = s.office || {};
+  const where = [o.office_phone, o.office_address, o.office_hours].filter(Boolean).join(" · ");
+  return h("div", { class: "notice warn", role: "status", id: "not-sent" },
+    h("p", {}, t("verify_email.not_sent")),
+    where ? h("p", {}, t("verify_email.office", { office: where })) : h("p", {}, t("verify_email.office_unknown")));
 }

@@ -10,12 +10,18 @@ const kind = param("kind") === "complaint" ? "complaint" : "permit";
 const collection = kind === "permit" ? "permits" : "complaints";
 const id = param("id");
 const box = $("#content");
+const EXPAND = kind === "permit" ? "permit_type,department" : "category,department,duplicate_of";
 let record = null;
+
+/** reload reads the request again, with what the page shows of its relations. */
+async function reload() {
+  record = await getRecord(collection, id, { expand: EXPAND });
+}
 
 async function load() {
   if (!user) return;
   try {
-    record = await getRecord(collection, id, { expand: kind === "permit" ? "permit_type,department" : "category,department,duplicate_of" });
+    await reload();
   } catch {
     box.replaceChildren(h("h1", {}, t("request.title")), h("div", { class: "notice error", role: "alert" }, h("p", {}, t("request.not_found"))));
     return;
@@ -25,7 +31,7 @@ async function load() {
   // live: the record's status and new history entries
   subscribe([`${collection}/${id}`, "events/*"], async (ev) => {
     if (ev.record.collectionName === collection && ev.record.id === id) {
-      const fresh = await getRecord(collection, id, { expand: kind === "permit" ? "permit_type,department" : "category,department,duplicate_of" });
+      const fresh = await getRecord(collection, id, { expand: EXPAND });
       if (fresh.updated === record.updated) return; // already shown
       const before = record.status;
       record = fresh;
@@ -109,8 +115,8 @@ async function withdraw(ev) {
   if (!confirm(t("request.withdraw_confirm"))) return;
   busy(ev.target, true);
   try {
-    record = await action(collection, id, "withdraw");
-    record = await getRecord(collection, id, { expand: "permit_type,department" });
+    await action(collection, id, "withdraw");
+    await reload(); // the action's answer has no expanded relations
     await render();
     announce(t("request.withdrawn"));
   } catch (err) {
@@ -126,9 +132,10 @@ async function reopen() {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
-      record = await action(collection, id, "reopen", { comment: form.comment.value });
-      announce(t("request.reopened"));
+      await action(collection, id, "reopen", { comment: form.comment.value });
+      await reload(); // the action's answer has no expanded relations
       await render();
+      announce(t("request.reopened"));
     } catch (err) {
       showApiError(form, err);
     }

@@ -1,7 +1,7 @@
 // signup.js — a resident creates an account; we send the confirmation email.
-import { signUp, signIn, requestVerification } from "../api.js";
+import { signUp, signIn, requestVerification, emailStatus } from "../api.js";
 import { t, lang, setLang } from "../i18n.js";
-import { $, h, initPage, showErrors, showApiError, busy } from "../ui.js";
+import { $, h, initPage, showErrors, showApiError, busy, refreshHeader, confirmationNotice } from "../ui.js";
 
 initPage();
 
@@ -32,12 +32,21 @@ form.addEventListener("submit", async (ev) => {
     // account (its owner gets an email instead): sending the link and
     // signing in may fail without anything to tell here
     await requestVerification(data.email).catch(() => null);
-    if (await signIn("users", data.email, data.password).catch(() => null)) setLang(data.language, true);
+    const signedIn = await signIn("users", data.email, data.password).catch(() => null);
+    if (signedIn) {
+      setLang(data.language, true);
+      refreshHeader(); // signed in now: the header offers the profile, not "Sign in"
+    }
     $("#content").replaceChildren(
       h("div", { class: "notice ok", role: "status", tabindex: "-1", id: "done" },
         h("h2", {}, t("signup.done_title")),
         h("p", {}, t("signup.done", { email: data.email }))));
     $("#done").focus();
+    // the email may not leave (no mail server yet): say so, and where to go instead
+    if (signedIn) {
+      const notice = await confirmationNotice(emailStatus);
+      if (notice) $("#content").append(notice);
+    }
   } catch (err) {
     showApiError(form, err);
   } finally {

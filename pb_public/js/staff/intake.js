@@ -1,7 +1,7 @@
 // intake.js — staff file a problem report or a permit application for a
 // walk-in or phone caller (an existing resident account, or contact details
 // only), with photos or documents.
-import { list, createRecord, upload, like, ApiError } from "../api.js";
+import { list, createRecord, upload, like, request, ApiError } from "../api.js";
 import { $, h, txt, showErrors, showApiError, busy, announce } from "../ui.js";
 import { fieldInput, answers } from "../permitform.js";
 import { initStaff } from "./console.js";
@@ -21,9 +21,12 @@ async function load() {
     h("div", { class: "choice" }, h("input", { type: "radio", id: "what-report", name: "what", value: "report", checked: true }),
       h("label", { for: "what-report" }, "A problem report")),
     h("div", { class: "choice" }, h("input", { type: "radio", id: "what-permit", name: "what", value: "permit" }),
-      h("label", { for: "what-permit" }, "A permit application")));
+      h("label", { for: "what-permit" }, "A permit application")),
+    h("div", { class: "choice" }, h("input", { type: "radio", id: "what-confirm", name: "what", value: "confirm" }),
+      h("label", { for: "what-confirm" }, "Confirm a resident's email address (their email did not arrive)")));
   const slot = h("div", { id: "intake-form" });
-  choose.addEventListener("change", () => slot.replaceChildren(choose.querySelector("input:checked").value === "permit" ? permitForm() : reportForm()));
+  const forms = { permit: permitForm, report: reportForm, confirm: confirmForm };
+  choose.addEventListener("change", () => slot.replaceChildren(forms[choose.querySelector("input:checked").value]()));
   box.replaceChildren(choose, slot);
   slot.replaceChildren(reportForm());
 }
@@ -127,6 +130,55 @@ function drawQuestions(form, questions, docs) {
   questions.replaceChildren(h("h3", {}, "Questions"), ...(type.fields || []).map((f) => fieldInput(f, undefined)));
   docs.replaceChildren(h("h3", {}, "Documents"), ...(type.required_documents || []).map((d) => h("div", { class: "field" },
     h("label", { for: `doc-${d.key}` }, txt(d.label)), h("input", { type: "file", id: `doc-${d.key}`, name: `doc-${d.key}` }))));
+}
+
+/**
+ * confirmForm finds a resident by name or email and confirms their email
+ * address at the counter, once staff have checked a photo ID.
+ */
+function confirmForm() {
+  const results = h("ul", { class: "plain", id: "confirm-results", "aria-live": "polite" });
+  const form = h("form", { id: "confirm-intake", novalidate: true },
+    h("h2", {}, "Confirm a resident's email address"),
+    h("p", {}, "For residents whose confirmation email did not arrive. Check a photo ID with the account's name first."),
+    h("div", { class: "field" }, h("label", { for: "confirm-q" }, "Name, email address or phone"),
+      h("input", { type: "search", id: "confirm-q", name: "q", autocomplete: "off" })),
+    h("div", { class: "button-row" }, h("button", { class: "button secondary", type: "submit" }, "Find")),
+    results);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const q = form.q.value.trim();
+    if (q.length < 2) return showErrors(form, { q: "Type at least two characters of the name, email address or phone number." });
+    const res = await request("GET", `/api/townhall/residents?q=${encodeURIComponent(q)}`).catch(() => ({ items: [] }));
+    results.replaceChildren(...(res.items.length ? res.items.map(residentRow) : [h("li", {}, "Nobody found.")]));
+    announce(`${res.items.length} resident${res.items.length === 1 ? "" : "s"} found.`);
+  });
+  return form;
+}
+
+function residentRow(u) {
+  const li = h("li", { class: "card" }, h("p", {}, h("strong", {}, u.name || "(no name)"), ` — ${u.email}`));
+  if (u.verified) {
+    li.append(h("p", { class: "small" }, "Email address confirmed."));
+    return li;
+  }
+  const box = h("input", { type: "checkbox", id: `id-${u.id}` });
+  const button = h("button", { type: "button", class: "button", "data-confirm": u.id }, "Confirm identity and email");
+  const status = h("p", { class: "small", "aria-live": "polite" });
+  button.addEventListener("click", async () => {
+    busy(button, true);
+    try {
+      await request("POST", `/api/townhall/residents/${encodeURIComponent(u.id)}/confirm-email`, { identity_checked: box.checked });
+      li.replaceChildren(h("p", {}, h("strong", {}, u.name || "(no name)"), ` — ${u.email}`),
+        h("p", { class: "notice ok", role: "status" }, "Email address confirmed: they can apply and report problems now."));
+    } catch (err) {
+      status.textContent = (err instanceof ApiError && (err.fields.identity_checked || err.message)) || "Could not confirm it.";
+      busy(button, false);
+    }
+  });
+  li.append(h("div", { class: "choice" }, box, h("label", { for: `id-${u.id}` }, "I checked a photo ID with this name")),
+    h("div", { class: "button-row" }, button), status);
+  return li;
 }
 
 let searching;
