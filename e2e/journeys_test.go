@@ -386,3 +386,30 @@ func TestAfterSignUpTheHeaderSaysSignedIn(t *testing.T) {
 		t.Errorf("the header after sign-up: %s", eval[string](p, `document.querySelector(".site-header").innerText`))
 	}
 }
+
+// TestADraftSavesWhatWasTyped: an out-of-range answer does not stop saving
+// a draft; the page says what submission will still need.
+func TestADraftSavesWhatWasTyped(t *testing.T) {
+	p := newPage(t, 1280)
+	p.signIn("john@example.com", demo.Password)
+	p.open("/apply.html?type=FNC")
+	p.waitFor("#application")
+	p.fill("#site_address", "4 Elm Street, Pine Falls")
+	p.fill("#f-height_feet", "12")
+	p.click("#save")
+	p.waitText("#form-status", "saved")
+	p.waitFor("#before-submit")
+	p.waitText("#before-submit", "Fence height must be between 1 and 8 feet")
+	p.waitText("#before-submit", "site plan")
+	if eval[bool](p, `!!document.querySelector(".error-summary")`) {
+		t.Error("saving a draft showed errors")
+	}
+	p.axe("apply-saved-with-todo")
+	p.shot("apply-saved-with-todo")
+	// what was typed is there after a reload
+	p.open(eval[string](p, "location.pathname + location.search"))
+	p.waitFor("#application")
+	if got := eval[string](p, `document.querySelector("#f-height_feet").value`); got != "12" {
+		t.Errorf("the draft holds height %q", got)
+	}
+}

@@ -32,6 +32,10 @@ type requestKind struct {
 	// checkDocument checks (and may fill) the kind of a document attached
 	// to request r; nil accepts any.
 	checkDocument func(tx core.App, r, doc *core.Record, lang i18n.Lang) error
+	// beforeSubmit lists what still stops request r from being submitted
+	// (answers to fix, documents to upload), for the resident's page; nil
+	// when the kind has no such step.
+	beforeSubmit func(tx core.App, r *core.Record, lang i18n.Lang) (todo, error)
 	// vars are the placeholders of its emails.
 	vars func(tx core.App, r *core.Record, lang i18n.Lang) map[string]string
 	// prepare checks an action's preconditions and sets the fields it
@@ -117,4 +121,10 @@ func (k requestKind) mayAttach(state string, actor Actor) bool {
 		return k.machine.IsEditable(state)
 	}
 	return actor.Kind == workflow.Staff && !k.machine.IsTerminal(state)
+}
+
+// todo is what still stops a request from being submitted.
+type todo struct {
+	Answers   map[string]string `json:"answers"`   // "data.<key>": message
+	Documents []string          `json:"documents"` // labels of missing documents
 }

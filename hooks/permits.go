@@ -31,6 +31,7 @@ func (p *Portal) permitKind() requestKind {
 		payments:      true,
 		residentEdits: true,
 		vars:          p.permitVars,
+		beforeSubmit:  permitTodo,
 		// a document names one of the permit type's documents, or "other"
 		checkDocument: checkPermitDocument,
 		// a resident's application is theirs until they submit it; what staff
@@ -87,6 +88,28 @@ func (p *Portal) registerPermits() {
 		return e.Next()
 	})
 	p.app.OnRecordUpdate("permits").BindFunc(checkAnswers)
+}
+
+// permitTodo is what submission would still refuse: answers out of range
+// or missing, and required documents not uploaded.
+func permitTodo(tx core.App, r *core.Record, lang i18n.Lang) (todo, error) {
+	out := todo{Answers: map[string]string{}, Documents: []string{}}
+	_, errs, err := validateAnswers(tx, r, forms.Submit)
+	if err != nil {
+		return out, err
+	}
+	for k, msg := range errs {
+		out.Answers["data."+k] = msg
+	}
+	t, err := tx.FindRecordById("permit_types", r.GetString("permit_type"))
+	if err != nil {
+		return out, err
+	}
+	missing, err := missingDocuments(tx, r, t, lang)
+	if missing != nil {
+		out.Documents = missing
+	}
+	return out, err
 }
 
 // checkPermitDocument refuses a document whose kind is not one of the

@@ -237,14 +237,33 @@ func TestSubmitChecksDocumentsAndAnswers(t *testing.T) {
 		t.Errorf("missing document: %d %s", res.Status, res.Body)
 	}
 
-	// an answer out of range is refused on save, in plain language
-	res = e.do(t, http.MethodPatch, "/api/collections/permits/records/"+permitA, `{"data":{"height":12}}`, roleResA)
-	if res.Status != 400 || !strings.Contains(res.Body, "Fence height must be between 1 and 8 feet") || !strings.Contains(res.Body, `"data.height"`) {
-		t.Errorf("out-of-range answer: %d %s", res.Status, res.Body)
-	}
+	// an answer of the wrong type is refused on save, in plain language, and
 	// the saved answers are untouched
+	res = e.do(t, http.MethodPatch, "/api/collections/permits/records/"+permitA, `{"data":{"height":"tall"}}`, roleResA)
+	if res.Status != 400 || !strings.Contains(res.Body, "Fence height must be a number") || !strings.Contains(res.Body, `"data.height"`) {
+		t.Errorf("wrong type: %d %s", res.Status, res.Body)
+	}
 	if got := e.record(t, "permits", permitA).GetString("data"); !strings.Contains(got, `"height":4`) {
 		t.Errorf("answers changed to %s", got)
+	}
+	// one out of range is kept in the draft (what the resident typed so far);
+	// submitting it is refused, in plain language, at the answer
+	res = e.do(t, http.MethodPatch, "/api/collections/permits/records/"+permitA, `{"data":{"height":12}}`, roleResA)
+	if res.Status != 200 || !strings.Contains(e.record(t, "permits", permitA).GetString("data"), `"height":12`) {
+		t.Errorf("saving an out-of-range answer in a draft: %d %s", res.Status, res.Body)
+	}
+	if err := e.app.Save(func() *core.Record {
+		col, _ := e.app.FindCollectionByNameOrId("documents")
+		d := core.NewRecord(col)
+		f, _ := filesystemFile(tinyPNG(), "plan.png")
+		d.Load(map[string]any{"permit": permitA, "owner": resA, "kind": "site_plan", "file": f})
+		return d
+	}()); err != nil {
+		t.Fatal(err)
+	}
+	res = e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/submit", nil, roleResA)
+	if res.Status != 400 || !strings.Contains(res.Body, "Fence height must be between 1 and 8 feet") || !strings.Contains(res.Body, `"data.height"`) {
+		t.Errorf("submitting an out-of-range answer: %d %s", res.Status, res.Body)
 	}
 
 	// a draft may miss required answers; submission may not
@@ -733,5 +752,31 @@ func TestAvailableActionsOfferEditUploadAndRate(t *testing.T) {
 		if has(got, "edit") != c.edit || has(got, "upload") != c.upload || has(got, "rate") != c.rate {
 			t.Errorf("%s %s as %s: %v, want edit %v upload %v rate %v", c.kind, c.state, c.role, got, c.edit, c.upload, c.rate)
 		}
+	}
+}
+
+// TestActionsSayWhatSubmissionStillNeeds: while an application can be
+// submitted, its actions list what submission would refuse.
+func TestActionsSayWhatSubmissionStillNeeds(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if err := e.app.Delete(e.record(t, "documents", docA)); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.do(t, http.MethodPatch, "/api/collections/permits/records/"+permitA, `{"data":{"height":12}}`, roleResA); res.Status != 200 {
+		t.Fatalf("saving: %d %s", res.Status, res.Body)
+	}
+	res := e.do(t, http.MethodGet, "/api/townhall/permits/"+permitA+"/actions", nil, roleResA)
+	var body struct {
+		BeforeSubmit *todo `json:"before_submit"`
+	}
+	res.JSON(t, &body)
+	if body.BeforeSubmit == nil || !strings.Contains(body.BeforeSubmit.Answers["data.height"], "between 1 and 8") ||
+		len(body.BeforeSubmit.Documents) != 1 || body.BeforeSubmit.Documents[0] != "site plan" {
+		t.Errorf("before submit: %s", res.Body)
+	}
+	e.setStatus(t, "permits", permitA, "submitted", nil)
+	if res := e.do(t, http.MethodGet, "/api/townhall/permits/"+permitA+"/actions", nil, roleResA); strings.Contains(res.Body, "before_submit") {
+		t.Errorf("a submitted application still lists what submission needs: %s", res.Body)
 	}
 }

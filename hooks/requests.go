@@ -287,11 +287,12 @@ type availableAction struct {
 }
 
 // Available lists what actor may do with a request now: lifecycle actions
-// plus comment, assign and payment where they apply.
-func (p *Portal) Available(kind requestKind, id string, actor Actor) ([]availableAction, error) {
+// plus comment, assign and payment where they apply; and, when the request
+// can be submitted, what submission would still refuse.
+func (p *Portal) Available(kind requestKind, id string, actor Actor) ([]availableAction, *todo, error) {
 	r, err := p.loadForActor(p.app, kind, id, actor)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	status := r.GetString("status")
 	out := []availableAction{}
@@ -313,7 +314,7 @@ func (p *Portal) Available(kind requestKind, id string, actor Actor) ([]availabl
 	if actor.Kind == workflow.Resident && slices.Contains(kind.machine.Rateable, status) {
 		rated, err := p.app.CountRecords("feedback", dbx.HashExp{kind.parentField: r.Id})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if rated == 0 {
 			out = append(out, availableAction{Action: "rate"})
@@ -325,5 +326,13 @@ func (p *Portal) Available(kind requestKind, id string, actor Actor) ([]availabl
 			out = append(out, availableAction{Action: "payment"})
 		}
 	}
-	return out, nil
+	var left *todo
+	if kind.beforeSubmit != nil && slices.ContainsFunc(out, func(a availableAction) bool { return a.Action == "submit" }) {
+		t, err := kind.beforeSubmit(p.app, r, actor.Lang)
+		if err != nil {
+			return nil, nil, err
+		}
+		left = &t
+	}
+	return out, left, nil
 }

@@ -67,10 +67,14 @@ func (p *Portal) handleAvailable(kind requestKind) func(*core.RequestEvent) erro
 		if err != nil {
 			return err
 		}
-		list, err := p.Available(kind, e.Request.PathValue("id"), actor)
+		list, left, err := p.Available(kind, e.Request.PathValue("id"), actor)
 		if err != nil {
 			return failure(e, actor.Lang, err)
 		}
-		return e.JSON(http.StatusOK, map[string]any{"actions": list})
+		out := map[string]any{"actions": list}
+		if left != nil {
+			out["before_submit"] = left
+		}
+		return e.JSON(http.StatusOK, out)
 	}
 }

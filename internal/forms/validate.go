@@ -18,8 +18,11 @@ type Mode int
 
 // The modes of Validate. Any other value is treated as Submit.
 const (
-	Draft  Mode = iota // required fields may be missing (saving a draft)
-	Submit             // required fields must be answered
+	// Draft saves what the resident typed so far: answers must have the
+	// field's type (a number, a date, one of the options), but required,
+	// range, length and format checks do not stop it (Submit reports them).
+	Draft  Mode = iota
+	Submit      // every check applies
 )
 
 // Errors maps a field key to one plain-language message in the requested language.
@@ -54,10 +57,16 @@ func Validate(fields []Field, answers map[string]any, lang string, mode Mode) (m
 			}
 			continue
 		}
-		if cv, msg := check(f, v, lang); msg != "" {
-			errs[f.Key] = msg
-		} else {
+		cv, msg := check(f, v, lang)
+		switch {
+		case msg == "":
 			clean[f.Key] = cv
+		case mode == Draft && cv != nil:
+			// of the right type but out of range or not yet complete: a
+			// draft keeps it; submitting will ask for it to be fixed
+			clean[f.Key] = cv
+		default:
+			errs[f.Key] = msg
 		}
 	}
 
@@ -135,7 +144,7 @@ func check(f Field, v any, lang string) (any, string) {
 			return nil, msgDate.in(lang, name)
 		}
 		if t.Year() < 1900 || t.Year() > 2200 {
-			return nil, msgDateRange.in(lang, name)
+			return t.Format(time.DateOnly), msgDateRange.in(lang, name)
 		}
 		return t.Format(time.DateOnly), ""
 	case KindChoice:
@@ -161,13 +170,19 @@ func check(f Field, v any, lang string) (any, string) {
 		}
 		return nil, msgYesNo.in(lang, name)
 	case KindEmail:
-		if !isString || !validEmail(s) {
+		if !isString {
 			return nil, msgEmail.in(lang, name)
+		}
+		if !validEmail(s) {
+			return s, msgEmail.in(lang, name)
 		}
 		return s, ""
 	case KindPhone:
-		if !isString || !validPhone(s) {
+		if !isString {
 			return nil, msgPhone.in(lang, name)
+		}
+		if !validPhone(s) {
+			return s, msgPhone.in(lang, name)
 		}
 		return s, ""
 	default: // text, long_text, address (and, defensively, unknown kinds)
@@ -176,9 +191,9 @@ func check(f Field, v any, lang string) (any, string) {
 		}
 		lo, hi := lengthBounds(f)
 		if n := utf8.RuneCountInString(s); n < lo {
-			return nil, msgMinLength.in(lang, name, lo, plural(lo, lang, characters))
+			return s, msgMinLength.in(lang, name, lo, plural(lo, lang, characters))
 		} else if n > hi {
-			return nil, msgMaxLength.in(lang, name, hi, plural(hi, lang, characters))
+			return s, msgMaxLength.in(lang, name, hi, plural(hi, lang, characters))
 		}
 		return s, ""
 	}
@@ -201,11 +216,11 @@ func checkNumber(f Field, v any, name, lang string) (any, string) {
 	}
 	switch {
 	case hasLo && hasHi:
-		return nil, msgBetween.in(lang, name, formatNumber(lo), formatNumber(hi), unit)
+		return x, msgBetween.in(lang, name, formatNumber(lo), formatNumber(hi), unit)
 	case hasLo:
-		return nil, msgAtLeast.in(lang, name, formatNumber(lo), unit)
+		return x, msgAtLeast.in(lang, name, formatNumber(lo), unit)
 	default:
-		return nil, msgAtMost.in(lang, name, formatNumber(hi), unit)
+		return x, msgAtMost.in(lang, name, formatNumber(hi), unit)
 	}
 }
 
@@ -276,24 +291,23 @@ func checkMulti(f Field, v any, name, lang string) (any, string) {
 		}
 		picked[s] = true
 	}
-	lo, hi := whole0(f.Min, 0), whole0(f.Max, math.MaxInt)
-	if n := len(picked); n < lo || n > hi {
-		switch {
-		case f.Min != nil && f.Max != nil && lo == hi:
-			return nil, msgMultiExactly.in(lang, lo, plural(lo, lang, optionWords), name)
-		case f.Min != nil && f.Max != nil:
-			return nil, msgMultiBetween.in(lang, lo, hi, name)
-		case n < lo:
-			return nil, msgMultiAtLeast.in(lang, lo, plural(lo, lang, optionWords), name)
-		default:
-			return nil, msgMultiAtMost.in(lang, hi, plural(hi, lang, optionWords), name)
-		}
-	}
 	out := make([]string, 0, len(picked))
 	for _, o := range f.Options {
 		if picked[o.Value] {
 			out = append(out, o.Value)
-			delete(picked, o.Value)
+		}
+	}
+	lo, hi := whole0(f.Min, 0), whole0(f.Max, math.MaxInt)
+	if n := len(picked); n < lo || n > hi {
+		switch {
+		case f.Min != nil && f.Max != nil && lo == hi:
+			return out, msgMultiExactly.in(lang, lo, plural(lo, lang, optionWords), name)
+		case f.Min != nil && f.Max != nil:
+			return out, msgMultiBetween.in(lang, lo, hi, name)
+		case n < lo:
+			return out, msgMultiAtLeast.in(lang, lo, plural(lo, lang, optionWords), name)
+		default:
+			return out, msgMultiAtMost.in(lang, hi, plural(hi, lang, optionWords), name)
 		}
 	}
 	return out, ""

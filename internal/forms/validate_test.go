@@ -159,6 +159,29 @@ func TestValidate(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			clean, errs := Validate(fields, decodeAnswers(t, c.answers), c.lang, c.mode)
+			if c.mode == Draft {
+				// every listed problem is reported on submission …
+				_, onSubmit := Validate(fields, decodeAnswers(t, c.answers), c.lang, Submit)
+				for k, msg := range c.errs {
+					if onSubmit[k] != msg {
+						t.Errorf("on submission %s: %q, want %q", k, onSubmit[k], msg)
+					}
+				}
+				// … but a draft keeps an answer of the right type that is out
+				// of range, too long or short, or not yet a valid address
+				for k := range c.errs {
+					if _, refused := errs[k]; !refused {
+						if _, kept := clean[k]; !kept {
+							t.Errorf("the draft neither refused nor kept %s", k)
+						}
+						delete(c.errs, k)
+						delete(clean, k) // kept for the draft: checked above
+					}
+				}
+				if len(c.errs) == 0 {
+					c.errs = nil
+				}
+			}
 			if c.clean == nil {
 				c.clean = M{}
 			}
@@ -238,5 +261,29 @@ func TestValidateWrongTypesAndOddDefinitions(t *testing.T) {
 	}
 	if clean, errs := Validate(nil, nil, "en", Submit); len(clean) != 0 || errs != nil {
 		t.Errorf("Validate(nil, nil) = %v, %v", clean, errs)
+	}
+}
+
+// TestDraftsKeepWhatWasTyped: a draft saves out-of-range, too long or not
+// yet valid answers of the right type, and refuses only wrong types.
+func TestDraftsKeepWhatWasTyped(t *testing.T) {
+	answers := map[string]any{"height_feet": 20.0, "contractor_email": "build@", "site_address": "12", "material": "wood"}
+	clean, errs := Validate(mustFields(t, fenceFields), answers, "en", Draft)
+	if errs != nil {
+		t.Fatalf("the draft was refused: %v", errs)
+	}
+	for k, v := range map[string]any{"height_feet": 20.0, "contractor_email": "build@", "site_address": "12"} {
+		if !reflect.DeepEqual(clean[k], v) {
+			t.Errorf("%s kept as %#v, want %#v", k, clean[k], v)
+		}
+	}
+	_, errs = Validate(mustFields(t, fenceFields), answers, "en", Submit)
+	for _, k := range []string{"height_feet", "contractor_email", "site_address"} {
+		if errs[k] == "" {
+			t.Errorf("submitting does not refuse %s: %v", k, errs)
+		}
+	}
+	if _, errs := Validate(mustFields(t, fenceFields), map[string]any{"height_feet": "six"}, "en", Draft); errs["height_feet"] == "" {
+		t.Error("a draft kept a number field that is no number")
 	}
 }

@@ -153,6 +153,8 @@ export const strings = {
   "apply.missing": { en: "Not uploaded yet", es: "Todavía no se ha subido" },
   "apply.have": { en: "Uploaded", es: "Subido" },
   "apply.save": { en: "Save draft", es: "Guardar borrador" },
+  "apply.saved_todo": { en: "Before you can submit:", es: "Antes de poder enviar:" },
+  "apply.todo_document": { en: "Upload your {name}.", es: "Suba su {name}." },
   "apply.saved": { en: "Your draft is saved. You can come back to it from My requests.", es: "Su borrador está guardado. Puede volver a él desde Mis solicitudes." },
   "apply.submit": { en: "Submit application", es: "Enviar la solicitud" },
   "apply.submitted": { en: "Your application is submitted.", es: "Su solicitud fue enviada." },

@@ -160,6 +160,7 @@ async function save(form, tell) {
     if (tell) {
       $("#form-status").replaceChildren(h("p", { class: "notice ok" }, t("apply.saved")));
       announce(t("apply.saved"));
+      await showWhatIsLeft();
     }
     return true;
   } catch (err) {
@@ -168,6 +169,19 @@ async function save(form, tell) {
   } finally {
     busy(button, false);
   }
+}
+
+/** showWhatIsLeft lists, after a save, what submission would still refuse (a warning, not an error). */
+async function showWhatIsLeft() {
+  const left = await availableActions("permits", permit.id).then((r) => r.before_submit).catch(() => null);
+  if (!left) return;
+  const items = [
+    ...Object.values(left.answers || {}).map((msg) => h("li", {}, msg)),
+    ...(left.documents || []).map((name) => h("li", {}, t("apply.todo_document", { name }))),
+  ];
+  if (!items.length) return;
+  $("#form-status").append(h("div", { class: "notice warn", id: "before-submit" },
+    h("p", {}, t("apply.saved_todo")), h("ul", {}, items)));
 }
 
 async function submit(form) {
