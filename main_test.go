@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +14,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pocketbase/pocketbase/tools/archive"
+
+	"github.com/townhall-portal/townhall/internal/smtpsend/smtptest"
 )
 
 // binary is the townhall binary built once for these tests, with the flags
@@ -264,5 +270,340 @@ func TestCheckCommand(t *testing.T) {
 	code, out := run(t, dir, "check")
 	if code != 1 || !strings.Contains(out, "FAIL  mail") || !strings.Contains(out, "1 problem(s)") {
 		t.Fatalf("check on the demo exited %d:\n%s", code, out)
+	}
+
+	// --send-test goes through the configured server and reports its answer
+	for _, c := range []struct {
+		mode smtptest.Mode
+		code int
+		want string
+	}{
+		{smtptest.Accept, 0, "ok    test email"},
+		{smtptest.Refuse, 1, "FAIL  test email"},
+	} {
+		srv, err := smtptest.Start(c.mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := openDB(t, filepath.Join(dir, "pb_data"))
+		if _, err := db.Exec(`UPDATE _params SET value = json_set(value, '$.smtp.enabled', json('true'),
+			'$.smtp.host', :h, '$.smtp.port', :p, '$.meta.senderAddress', 'clerk@pinecounty.example') WHERE id = 'settings'`,
+			sql.Named("h", srv.Host()), sql.Named("p", srv.Port())); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		code, out := run(t, dir, "check", "--send-test", "director@pinecounty.example")
+		if code != c.code || !strings.Contains(out, c.want) {
+			t.Errorf("check --send-test against a server in mode %d exited %d:\n%s", c.mode, code, out)
+		}
+		if c.mode == smtptest.Accept && (len(srv.Messages()) != 1 || !strings.Contains(srv.Messages()[0], "director@pinecounty.example")) {
+			t.Errorf("the server received %d message(s): %q", len(srv.Messages()), srv.Messages())
+		}
+		srv.Close()
+	}
+	if code, out := run(t, dir, "check", "--send-test", "not an address"); code != 1 || !strings.Contains(out, "not an email address") {
+		t.Errorf("check --send-test with a bad address exited %d:\n%s", code, out)
+	}
+}
+
+// openDB opens a data folder's database from this test process, as a second
+// process next to the binary.
+func openDB(t *testing.T, dataDir string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(dataDir, "data.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestEscalateWhileAnotherProcessWrites runs `townhall escalate` while
+// another process (here the test, as the server would) holds a write
+// transaction on the same database for a moment. The command's first write
+// then meets SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out; it
+// must retry and escalate every overdue report, exit 0, once each.
+func TestEscalateWhileAnotherProcessWrites(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
+		t.Fatalf("seed: %d %s", code, out)
+	}
+	db := openDB(t, filepath.Join(dir, "pb_data"))
+	ctx := context.Background()
+	res, err := db.ExecContext(ctx, `UPDATE complaints SET ack_due_at = '2020-01-01 00:00:00.000Z',
+		resolve_due_at = '2020-01-02 00:00:00.000Z', next_escalation_at = '2020-01-01 00:00:00.000Z',
+		escalation_level = 0, escalated_at = '' WHERE status IN ('new', 'acknowledged', 'in_progress')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due, _ := res.RowsAffected()
+	if due == 0 {
+		t.Fatal("the demo has no open report to make overdue")
+	}
+	var eventsBefore int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE action = 'escalated'`).Scan(&eventsBefore); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS test_writer (n INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+
+	// the other process takes the write lock and keeps it for a moment
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "INSERT INTO test_writer (n) VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "escalate")
+	cmd.Dir = dir
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second) // the command starts and reads its first report meanwhile
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	if err != nil {
+		t.Fatalf("escalate next to a writer: %v\n%s", err, out.String())
+	}
+	if n := strings.Count(out.String(), "level 0 -> 1"); int64(n) != due {
+		t.Errorf("escalated %d of %d overdue reports:\n%s", n, due, out.String())
+	}
+	var level1, events int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM complaints WHERE escalation_level = 1`).Scan(&level1); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE action = 'escalated'`).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	if level1 != due || events-eventsBefore != due {
+		t.Errorf("%d reports at level 1 and %d escalation events, want %d of each", level1, events-eventsBefore, due)
+	}
+}
+
+// startServer runs `townhall serve` on dir until the test ends (or stop is
+// called) and waits until it answers.
+func startServer(t *testing.T, dir string) (stop func()) {
+	stop, _ = startServerAt(t, dir)
+	return stop
+}
+
+// startServerAt is startServer that also gives the server's base URL.
+func startServerAt(t *testing.T, dir string) (stop func(), base string) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	base = "http://" + addr
+	l.Close()
+	cmd := exec.Command(binary, "serve", "--http", addr)
+	cmd.Dir = dir
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	stop = func() {
+		if !stopped {
+			stopped = true
+			_ = cmd.Process.Signal(os.Interrupt)
+			_ = cmd.Wait()
+		}
+	}
+	t.Cleanup(stop)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := http.Get(base + "/api/health")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return stop, base
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no healthy answer within 30 s: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestRestoreCommand restores a backup from the command line: it refuses
+// while a server runs on the folder, then restores, exits 0 (without
+// restarting itself into a restore loop) and carries the numbering across:
+// the counters stay at the numbers issued after the backup was taken.
+func TestRestoreCommand(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
+		t.Fatalf("seed: %d %s", code, out)
+	}
+	dataDir := filepath.Join(dir, "pb_data")
+	backup := filepath.Join(t.TempDir(), "nightly.zip")
+	if err := archive.Create(dataDir, backup, "backups", ".pb_temp_to_delete"); err != nil {
+		t.Fatal(err)
+	}
+
+	// after the backup: numbers are issued (and printed), and something else changes
+	db := openDB(t, dataDir)
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, `UPDATE townhall_counters SET value = value + 5`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO townhall_counters (key, value) VALUES ('permit:NEW:2026', 3)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE after_backup (n INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	issued := readCounters(t, db)
+	db.Close()
+
+	// not next to a running server
+	stop := startServer(t, dir)
+	code, out := run(t, dir, "restore", backup)
+	if code == 0 || !strings.Contains(out, "is running") {
+		t.Fatalf("restore next to a running server exited %d:\n%s", code, out)
+	}
+	stop()
+
+	code, out = run(t, dir, "restore", backup)
+	if code != 0 || !strings.Contains(out, "Restored nightly.zip") || !strings.Contains(out, "numbering continues at") {
+		t.Fatalf("restore exited %d:\n%s", code, out)
+	}
+	db = openDB(t, dataDir)
+	var tables int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'after_backup'`).Scan(&tables); err != nil || tables != 0 {
+		t.Fatalf("the database was not restored (%d, %v)", tables, err)
+	}
+	restored := readCounters(t, db)
+	for key, n := range issued {
+		if restored[key] < n {
+			t.Errorf("counter %s is back at %d after the restore: numbers up to %d are on certificates", key, restored[key], n)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "backups", ".townhall-numbering.json")); !os.IsNotExist(err) {
+		t.Errorf("the numbering file outlived the restore's start-up: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "backups", "nightly.zip")); err != nil {
+		t.Errorf("the backup was not kept in the backups folder: %v", err)
+	}
+	db.Close()
+
+	// the restored folder serves
+	startServer(t, dir)()
+}
+
+// readCounters reads townhall_counters.
+func readCounters(t *testing.T, db *sql.DB) map[string]int64 {
+	t.Helper()
+	rows, err := db.Query(`SELECT key, value FROM townhall_counters`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var v int64
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		out[k] = v
+	}
+	if len(out) == 0 {
+		t.Fatal("no counters")
+	}
+	return out
+}
+
+// TestRestoreFromTheDashboardKeepsNumbering restores a backup the way an
+// administrator does in the dashboard (Settings → Backups → Restore), on a
+// running server: PocketBase replaces the data folder and re-executes the
+// process; the numbers issued after the backup are not issued again.
+func TestRestoreFromTheDashboardKeepsNumbering(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
+		t.Fatalf("seed: %d %s", code, out)
+	}
+	if code, out := run(t, dir, "superuser", "upsert", "admin@county.test", "correct-horse-battery-1"); code != 0 {
+		t.Fatalf("superuser: %d %s", code, out)
+	}
+	_, base := startServerAt(t, dir)
+	call := func(method, path, token, body string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	code, body := call("POST", "/api/collections/_superusers/auth-with-password", "", `{"identity":"admin@county.test","password":"correct-horse-battery-1"}`)
+	var auth struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal([]byte(body), &auth); code != 200 || err != nil {
+		t.Fatalf("sign-in: %d %s", code, body)
+	}
+	if code, body := call("POST", "/api/backups", auth.Token, `{"name":"snapshot.zip"}`); code != 204 {
+		t.Fatalf("backup: %d %s", code, body)
+	}
+
+	// after the backup, numbers are issued (as another process would write)
+	dataDir := filepath.Join(dir, "pb_data")
+	db := openDB(t, dataDir)
+	if _, err := db.Exec(`UPDATE townhall_counters SET value = value + 7`); err != nil {
+		t.Fatal(err)
+	}
+	issued := readCounters(t, db)
+	db.Close()
+
+	if code, body := call("POST", "/api/backups/snapshot.zip/restore", auth.Token, ""); code != 204 {
+		t.Fatalf("restore: %d %s", code, body)
+	}
+	// the server restarts itself on the restored folder
+	deadline := time.Now().Add(30 * time.Second)
+	var restored map[string]int64
+	for {
+		time.Sleep(200 * time.Millisecond)
+		if res, err := http.Get(base + "/api/health"); err == nil {
+			res.Body.Close()
+			if _, err := os.Stat(filepath.Join(dataDir, "backups", ".townhall-numbering.json")); os.IsNotExist(err) {
+				db = openDB(t, dataDir)
+				var n int
+				_ = db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'townhall_restores'`).Scan(&n)
+				if n == 1 {
+					restored = readCounters(t, db)
+					break
+				}
+				db.Close()
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not come back with the restore applied within 30 s")
+		}
+	}
+	for key, n := range issued {
+		if restored[key] < n {
+			t.Errorf("counter %s is back at %d after the restore: numbers up to %d are on certificates", key, restored[key], n)
+		}
 	}
 }

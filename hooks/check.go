@@ -118,7 +118,7 @@ func (p *Portal) CheckConfiguration() []Finding {
 	if stuck > 0 {
 		add("warn", "outbox", "%d email(s) waiting for over an hour: is the mail server reachable?", stuck)
 	}
-	return out
+	return append(out, p.numberingFindings()...)
 }
 
 // hasSendmail reports whether a sendmail program is installed, which

@@ -1,9 +1,12 @@
 package hooks
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -272,4 +275,114 @@ func itoa(i int) string {
 		d = append([]byte{byte('0' + i%10)}, d...)
 	}
 	return string(d)
+}
+
+// lockedError is what the modernc driver returns when another process wrote
+// between a transaction's read and its write: SQLITE_BUSY_SNAPSHOT.
+type lockedError struct{ code int }
+
+func (e lockedError) Error() string { return fmt.Sprintf("database is locked (%d)", e.code) }
+func (e lockedError) Code() int     { return e.code }
+
+// TestEscalationWaitsForALockedDatabase: when the first attempts of a
+// report's transaction fail because another process holds the database
+// (as `townhall escalate` does next to a running server), the escalation
+// runs again and happens exactly once: one level, one event, one email.
+func TestEscalationWaitsForALockedDatabase(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		err  error
+	}{
+		{"driver error SQLITE_BUSY_SNAPSHOT", lockedError{517}},
+		{"driver error SQLITE_BUSY", lockedError{5}},
+		{"flattened message", errors.New("database is locked (517)")},
+		{"wrapped", fmt.Errorf("saving: %w", lockedError{517})},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			id := fileReport(t, e, roleResA, `{"category":"`+catX+`","reporter":"`+resA+`","description":"Streetlight out","address":"5 Elm"}`)
+			var attempts atomic.Int32
+			e.app.OnRecordUpdate("complaints").BindFunc(func(re *core.RecordEvent) error {
+				if attempts.Add(1) <= 3 {
+					return c.err
+				}
+				return re.Next()
+			})
+			e.clock.Set(chicago(17, 17, 1))
+			done, err := e.portal.EscalateOverdue(false)
+			if err != nil || len(done) != 1 || done[0].Err != nil || done[0].To != 1 {
+				t.Fatalf("escalation next to a locked database: %v %v", done, err)
+			}
+			if n := attempts.Load(); n != 4 {
+				t.Errorf("%d attempts, want 4 (3 locked, then the one that worked)", n)
+			}
+			if got := e.record(t, "complaints", id).GetInt("escalation_level"); got != 1 {
+				t.Errorf("level %d, want 1", got)
+			}
+			if got := escalations(t, e, id); got["x-queue@county.test"] != 1 || len(got) != 1 {
+				t.Errorf("level 1 emails: %v", got)
+			}
+			if n := e.count(t, "events", "complaint = {:c} && action = 'escalated'", map[string]any{"c": id}); n != 1 {
+				t.Errorf("%d escalation events, want 1", n)
+			}
+			if done, _ := e.portal.EscalateOverdue(false); len(done) != 0 {
+				t.Errorf("the next run escalated again: %v", done)
+			}
+		})
+	}
+}
+
+// TestEscalationLeavesAReportLockedTooLongForTheNextRun: a database that
+// stays locked is given up after the budget, the report is left unchanged
+// for the next run and said to be deferred, not broken; other errors are
+// not retried.
+func TestEscalationLeavesAReportLockedTooLongForTheNextRun(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	start := time.Now()
+	err := retryBusy(200*time.Millisecond, func() error { calls++; return lockedError{517} })
+	if !errors.Is(err, errStillLocked) || calls < 2 || time.Since(start) > time.Second {
+		t.Fatalf("gave up after %d calls, %s: %v", calls, time.Since(start), err)
+	}
+	x := Escalation{Reference: "SR-2026-00009", Err: err}
+	if !x.Deferred() || !strings.Contains(x.String(), "left for the next run") {
+		t.Errorf("a locked report reads %q", x.String())
+	}
+
+	calls = 0
+	other := errors.New("its category is missing")
+	if err := retryBusy(time.Second, func() error { calls++; return other }); err != other || calls != 1 {
+		t.Errorf("a plain failure was retried: %d calls, %v", calls, err)
+	}
+	if (Escalation{Err: other}).Deferred() {
+		t.Error("a broken report is called deferred")
+	}
+}
+
+func TestIsBusy(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		err  error
+		busy bool
+	}{
+		{lockedError{5}, true},
+		{lockedError{517}, true},
+		{lockedError{6}, true},
+		{lockedError{262}, true}, // SQLITE_LOCKED_SHAREDCACHE
+		{errors.New("database is locked"), true},
+		{errors.New("The database file is locked (5) (SQLITE_BUSY)"), true},
+		{errors.New("database table is locked: complaints"), true},
+		{errors.New("sql: something (517)"), true},
+		{fmt.Errorf("commit: %w", lockedError{517}), true},
+		{nil, false},
+		{errors.New("constraint failed: UNIQUE constraint failed: complaints.reference (2067)"), false},
+		{errors.New("no such table: complaints"), false},
+		{errors.New("value must be at most (5)  characters long"), false},
+	} {
+		if got := isBusy(c.err); got != c.busy {
+			t.Errorf("isBusy(%v) = %v, want %v", c.err, got, c.busy)
+		}
+	}
 }

@@ -70,5 +70,6 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerRoutes()
 	p.registerStaffRoutes()
 	p.registerJobs()
+	p.registerHousekeeping()
 	return p
 }

@@ -7,10 +7,14 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/spf13/cobra"
 
 	"github.com/townhall-portal/townhall/hooks"
@@ -19,7 +23,8 @@ import (
 
 // RegisterCommands adds Townhall's own commands to the command line.
 func RegisterCommands(app *pocketbase.PocketBase, portal *hooks.Portal) {
-	app.RootCmd.AddCommand(seedCommand(app, portal), healthCommand(), escalateCommand(app, portal), checkCommand(app, portal))
+	app.RootCmd.AddCommand(seedCommand(app, portal), healthCommand(), escalateCommand(app, portal), checkCommand(app, portal),
+		restoreCommand(app, portal))
 }
 
 // seedCommand fills the data folder with the demo county.
@@ -104,7 +109,10 @@ func wrapServe(app *pocketbase.PocketBase, portal *hooks.Portal, serve *cobra.Co
 	}
 }
 
-// escalateCommand runs the escalation of overdue reports now.
+// escalateCommand runs the escalation of overdue reports now. It may run next
+// to a running server: each report's transaction waits (a few seconds at
+// most) for the other process's writes, and a report still locked after
+// that is left for the next run without failing the command.
 func escalateCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Command {
 	var dryRun bool
 	c := &cobra.Command{
@@ -120,21 +128,30 @@ func escalateCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Co
 			if err != nil {
 				return err
 			}
-			failed := 0
+			failed, deferred := 0, 0
 			for _, x := range done {
 				prefix := ""
 				if dryRun && x.Err == nil {
 					prefix = "would escalate "
 				}
 				fmt.Fprintln(out, prefix+x.String())
-				if x.Err != nil {
+				switch {
+				case x.Deferred():
+					deferred++
+				case x.Err != nil:
 					failed++
 				}
 			}
 			if len(done) == 0 {
 				fmt.Fprintln(out, "No report is due for escalation.")
-			} else if !dryRun {
+			} else if !dryRun && len(done) > failed+deferred {
 				fmt.Fprintln(out, "The emails are queued; the running server sends them within a minute.")
+			}
+			if deferred > 0 {
+				// another process (the server's own escalation job, a backup)
+				// held the database: those reports are still due and the
+				// server's next run escalates them
+				fmt.Fprintf(out, "%d report(s) left for the next run: the database stayed busy.\n", deferred)
 			}
 			if failed > 0 {
 				return fmt.Errorf("%d report(s) could not be escalated (see above)", failed)
@@ -149,9 +166,10 @@ func escalateCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Co
 // checkCommand reviews the configuration and prints what to fix; it exits 1
 // when something is broken (warnings alone exit 0).
 func checkCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Command {
-	return &cobra.Command{
+	var sendTest string
+	c := &cobra.Command{
 		Use:          "check",
-		Short:        "Check the configuration (mail, address, backups, calendar, departments, services) and say what to fix",
+		Short:        "Check the configuration (mail, address, backups, calendar, departments, services, numbering) and say what to fix",
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := app.RunAllMigrations(); err != nil {
@@ -169,6 +187,16 @@ func checkCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Comma
 					warned++
 				}
 			}
+			if sendTest != "" {
+				// through the configured server now, not the outbox, so the
+				// answer (or the server's refusal) is seen here
+				if err := portal.SendTestMail(sendTest); err != nil {
+					fmt.Fprintf(out, "FAIL  %-28s %v\n", "test email", err)
+					failed++
+				} else {
+					fmt.Fprintf(out, "ok    %-28s the mail server accepted a test message to %s: check that it arrived\n", "test email", sendTest)
+				}
+			}
 			fmt.Fprintf(out, "\n%d problem(s), %d warning(s).\n", failed, warned)
 			if failed > 0 {
 				return fmt.Errorf("%d problem(s) need fixing", failed)
@@ -176,4 +204,123 @@ func checkCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Comma
 			return nil
 		},
 	}
+	c.Flags().StringVar(&sendTest, "send-test", "", "also send a test email to this `ADDRESS` through the configured mail server and report the result")
+	return c
+}
+
+// restoreCommand restores a backup from the command line, through
+// PocketBase's RestoreBackup so that Townhall's restore hook carries the
+// permit and report numbering across (no number is issued twice). It refuses
+// to run next to a server on the same data folder: the restore moves the
+// database from under the server, which would go on writing, and handing out
+// numbers, into the discarded copy. Restore from that server's dashboard
+// instead, or stop it first.
+func restoreCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Command {
+	return &cobra.Command{
+		Use:   "restore BACKUP.zip",
+		Short: "Restore a backup into the data folder (stop the server first); numbering continues after the numbers already issued",
+		Long: "Restore replaces the database and uploaded files of the data folder with a backup's\n" +
+			"(the backups folder itself is kept). BACKUP.zip is a backup's name in the backups folder\n" +
+			"(dashboard → Settings → Backups) or the path of a backup file, which is copied there first.\n" +
+			"Permit and report numbers issued after the backup was taken are not issued again:\n" +
+			"numbering continues after the highest number this data folder had reached.\n" +
+			"Stop the server first; a running server is restored from its dashboard instead.",
+		Args:         cobra.ExactArgs(1),
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
+			if pid, addr, marker, running := hooks.RunningServer(app.DataDir()); running {
+				return fmt.Errorf("a Townhall server (process %d, %s) is running on %s: stop it first, or restore from its dashboard "+
+					"(Settings → Backups); if no server is running there, remove %s", pid, addr, app.DataDir(), marker)
+			}
+			name, err := stageBackup(app, args[0], out)
+			if err != nil {
+				return err
+			}
+
+			// RestoreBackup ends by re-executing the process with the same
+			// arguments (PocketBase's restart after a restore, meant for
+			// serve): here that would restore again and again. Stop at that
+			// restart, after Townhall's own restart hooks, and open the
+			// restored data folder in this process instead.
+			noRestart := app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+				Func: func(e *core.TerminateEvent) error {
+					if e.IsRestart {
+						return nil
+					}
+					return e.Next()
+				},
+			})
+			err = app.RestoreBackup(context.Background(), name)
+			app.OnTerminate().Unbind(noRestart)
+			if err != nil {
+				return fmt.Errorf("restoring %s (the data folder is unchanged): %w", name, err)
+			}
+			if err := app.ResetBootstrapState(); err != nil {
+				return fmt.Errorf("closing the replaced database: %w", err)
+			}
+			if err := app.Bootstrap(); err != nil {
+				return fmt.Errorf("opening the restored data folder: %w", err)
+			}
+			if err := app.RunAllMigrations(); err != nil {
+				return fmt.Errorf("applying migrations to the restored data: %w", err)
+			}
+			if _, err := portal.ApplyRestoredNumbering(); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "Restored %s into %s.\n", name, app.DataDir())
+			if last, err := portal.LastRestore(); err != nil {
+				return err
+			} else if last != nil {
+				fmt.Fprintln(out, last.Summary()+".")
+			}
+			fmt.Fprintln(out, "Start the server again with `townhall serve`.")
+			return nil
+		},
+	}
+}
+
+// stageBackup makes the backup named on the command line available to
+// RestoreBackup, which restores by name from the backups storage
+// (pb_data/backups, or S3 when backups are kept there): a backup already
+// there is used as it is, a file elsewhere is copied in under its own name.
+func stageBackup(app core.App, arg string, out io.Writer) (string, error) {
+	fsys, err := app.NewBackupsFilesystem()
+	if err != nil {
+		return "", fmt.Errorf("opening the backups folder: %w", err)
+	}
+	defer fsys.Close()
+	info, statErr := os.Stat(arg)
+	if statErr != nil {
+		if !strings.ContainsAny(arg, `/\`) {
+			if ok, _ := fsys.Exists(arg); ok {
+				return arg, nil
+			}
+		}
+		return "", fmt.Errorf("no backup %q, neither a file nor a backup in %s: %w",
+			arg, filepath.Join(app.DataDir(), core.LocalBackupsDirName), statErr)
+	}
+	if info.IsDir() {
+		return "", fmt.Errorf("%s is a folder, not a backup file", arg)
+	}
+	name := filepath.Base(arg)
+	if !app.Settings().Backups.S3.Enabled {
+		if inFolder, err := os.Stat(filepath.Join(app.DataDir(), core.LocalBackupsDirName, name)); err == nil && os.SameFile(info, inFolder) {
+			return name, nil
+		}
+	}
+	if ok, _ := fsys.Exists(name); ok {
+		return "", fmt.Errorf("another backup named %s is already in the backups folder: restore that one by name "+
+			"(`townhall restore %s`) or rename your file", name, name)
+	}
+	f, err := filesystem.NewFileFromPath(arg)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", arg, err)
+	}
+	f.Name, f.OriginalName = name, name
+	if err := fsys.UploadFile(f, name); err != nil {
+		return "", fmt.Errorf("copying %s into the backups folder: %w", arg, err)
+	}
+	fmt.Fprintf(out, "Copied %s into the backups folder as %s.\n", arg, name)
+	return name, nil
 }

@@ -170,9 +170,12 @@ export async function fileURL(record, field = "file", thumb = "") {
 
 /**
  * subscribe listens to realtime changes of topics ("permits/ID", "complaints/*")
- * and calls onEvent({action, record}). It returns a function that stops it.
+ * and calls onEvent({action, record}). onReady runs each time the
+ * subscription is in place (first connect and every reconnect), so a page can
+ * read again what may have changed while it was not listening. It returns a
+ * function that stops it.
  */
-export function subscribe(topics, onEvent) {
+export function subscribe(topics, onEvent, onReady) {
   const es = new EventSource("/api/realtime");
   let stopped = false;
   es.addEventListener("PB_CONNECT", async (ev) => {
@@ -180,8 +183,9 @@ export function subscribe(topics, onEvent) {
     try {
       await request("POST", "/api/realtime", { clientId, subscriptions: topics });
     } catch {
-      /* the page still works without live updates */
+      return; /* the page still works without live updates */
     }
+    if (onReady && !stopped) onReady();
   });
   for (const topic of topics) {
     es.addEventListener(topic, (ev) => {

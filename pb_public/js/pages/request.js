@@ -31,16 +31,21 @@ async function load() {
   // live: the record's status and new history entries
   subscribe([`${collection}/${id}`, "events/*"], async (ev) => {
     if (ev.record.collectionName === collection && ev.record.id === id) {
-      const fresh = await getRecord(collection, id, { expand: EXPAND });
-      if (fresh.updated === record.updated) return; // already shown
-      const before = record.status;
-      record = fresh;
-      await render();
-      if (before !== record.status) announce(t("request.status_changed", { status: t(`status.${kind}.${record.status}`) }));
+      await refresh();
     } else if (ev.record.collectionName === "events" && ev.record[kind] === id) {
       await renderHistory();
     }
-  });
+  }, () => refresh().catch(() => {})); // catch up on what changed before we were listening
+}
+
+/** refresh reads the request again and redraws it if it changed. */
+async function refresh() {
+  const fresh = await getRecord(collection, id, { expand: EXPAND });
+  if (fresh.updated === record.updated) return; // already shown
+  const before = record.status;
+  record = fresh;
+  await render();
+  if (before !== record.status) announce(t("request.status_changed", { status: t(`status.${kind}.${record.status}`) }));
 }
 
 function title() {

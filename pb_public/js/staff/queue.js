@@ -42,13 +42,17 @@ async function setup() {
   form.q.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(() => { page = 1; render(); }, 300); });
   await render();
   // new and changed work appears without reloading
-  let pending;
+  let pending, listening = false;
   subscribe(["permits/*", "complaints/*"], (ev) => {
     clearTimeout(pending);
     pending = setTimeout(async () => {
       await render();
       if (ev.action === "create") announce("New work arrived in the queue.");
     }, 300);
+  }, () => {
+    // after a reconnect, show what arrived while the connection was down
+    if (listening) render();
+    listening = true;
   });
   shortcuts([
     { key: "/", label: "Search the queue", run: () => $("#q").focus() },

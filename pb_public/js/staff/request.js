@@ -49,17 +49,11 @@ async function load() {
   await render();
   subscribe([`${collection}/${id}`, "events/*"], async (ev) => {
     if (ev.record.collectionName === collection) {
-      if (acting) return;
-      const fresh = await getRecord(collection, id, { expand: EXPAND });
-      if (fresh.updated === record.updated) return; // our own change, already shown
-      const before = record.status;
-      record = fresh;
-      await render();
-      if (before !== record.status) announce(`The status changed to ${record.status.replace(/_/g, " ")}.`);
+      await refresh();
     } else if (ev.record[kind] === id) {
       renderHistory();
     }
-  });
+  }, () => refresh().catch(() => {})); // catch up on what changed before we were listening
   shortcuts([
     ...Object.entries(ACTIONS).map(([name, [label, key]]) => ({
       key, label, hidden: () => !actions.includes(name), run: () => startAction(name),
@@ -69,6 +63,17 @@ async function load() {
     { key: "g", label: "Assign to me", run: () => assign(me.id) },
     { key: "q", label: "Back to the queue", run: () => { location.href = "/staff/"; } },
   ]);
+}
+
+/** refresh reads the request again and redraws it if someone else changed it. */
+async function refresh() {
+  if (acting) return;
+  const fresh = await getRecord(collection, id, { expand: EXPAND });
+  if (fresh.updated === record.updated) return; // our own change, already shown
+  const before = record.status;
+  record = fresh;
+  await render();
+  if (before !== record.status) announce(`The status changed to ${record.status.replace(/_/g, " ")}.`);
 }
 
 function title() {
