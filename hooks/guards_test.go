@@ -175,7 +175,7 @@ func TestSmallerRefusalsSayWhy(t *testing.T) {
 		{"assign to another department", "/api/townhall/permits/" + permitA + "/assign", `{"assignee":"` + clerkY + `"}`, roleClerkX, 400, "colleague of the department"},
 		{"resident assigning", "/api/townhall/permits/" + permitA + "/assign", `{"assignee":"` + clerkX + `"}`, roleResA, 403, "Only county staff"},
 		{"payment without a fee", "/api/townhall/permits/" + permitA + "/payment", `{"amount":1,"method":"cash"}`, roleClerkX, 400, "no fee"},
-		{"payment on a draft", "/api/townhall/permits/" + permitB + "/payment", `{"amount":40,"method":"cash"}`, roleClerkY, 409, "once the application is submitted"},
+		{"payment on a draft", "/api/townhall/permits/" + permitB + "/payment", `{"amount":40,"method":"cash"}`, roleClerkY, 409, "once the application is approved"},
 		{"unknown category", "/api/collections/complaints/records", `{"category":"nosuchcategory1","reporter":"` + resB + `","description":"x"}`, roleResB, 400, "Elija qué tipo de problema"},
 		{"unknown permit type", "/api/collections/permits/records", `{"permit_type":"nosuchtype00001","owner":"` + resA + `"}`, roleResA, 400, "Choose one of the permits we offer."},
 	}

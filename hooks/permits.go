@@ -278,7 +278,7 @@ func nextSequence(tx core.App, key string) (int, error) {
 // canRecordPayment reports whether a permit has a fee still to pay.
 func (p *Portal) canRecordPayment(r *core.Record) bool {
 	return r.GetFloat("fee") > 0 && r.GetString("paid_at") == "" &&
-		slices.Contains([]string{"submitted", "in_review", "approved"}, r.GetString("status"))
+		r.GetString("status") == "approved" // residents are told they pay after approval
 }
 
 // recordPayment records that a permit's fee was paid (or waived).

@@ -355,6 +355,34 @@ func TestFullPermitJourney(t *testing.T) {
 	}
 }
 
+// TestPaymentOnlyOnceApproved: residents are told they pay after approval,
+// so neither the payment action nor its offer exists before that.
+func TestPaymentOnlyOnceApproved(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	offered := func() bool {
+		res := e.do(t, http.MethodGet, "/api/townhall/permits/"+permitB+"/actions", nil, roleClerkY)
+		if res.Status != 200 {
+			t.Fatalf("actions: %d %s", res.Status, res.Body)
+		}
+		return strings.Contains(res.Body, `"payment"`)
+	}
+	for _, status := range []string{"submitted", "in_review"} {
+		e.setStatus(t, "permits", permitB, status, nil)
+		if offered() {
+			t.Errorf("payment offered while %s", status)
+		}
+		res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitB+"/payment", `{"amount":40,"method":"cash"}`, roleClerkY)
+		if res.Status != 409 || !strings.Contains(res.Body, "once the application is approved") {
+			t.Errorf("payment while %s: %d %s", status, res.Status, res.Body)
+		}
+	}
+	e.setStatus(t, "permits", permitB, "approved", nil)
+	if !offered() {
+		t.Error("payment not offered once approved")
+	}
+}
+
 func TestIssuingNeedsThePaidFee(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

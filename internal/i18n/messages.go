@@ -78,7 +78,7 @@ var workflowMessages = map[string]text{
 	"permit.fee_unpaid":            {"The fee of %s has not been paid yet; record the payment before issuing.", "La tarifa de %s aún no se ha pagado; registre el pago antes de emitir."},
 	"permit.already_paid":          {"The fee for this application has already been recorded.", "El pago de esta solicitud ya está registrado."},
 	"permit.no_fee":                {"This permit has no fee to pay.", "Este permiso no tiene tarifa."},
-	"permit.payment_state":         {"A payment can be recorded once the application is submitted and until it is issued.", "El pago se puede registrar desde que se envía la solicitud hasta que se emite."},
+	"permit.payment_state":         {"A payment can be recorded once the application is approved: applicants are told they pay after approval.", "El pago se puede registrar cuando la solicitud está aprobada: se informa al solicitante que paga después de la aprobación."},
 	"payment.amount":               {"The amount must be at least the fee of %s.", "El monto debe ser al menos la tarifa de %s."},
 	"payment.method":               {"Choose how it was paid: cash, check, card or transfer.", "Elija la forma de pago: efectivo, cheque, tarjeta o transferencia."},
 	"payment.waive_role":           {"Only a supervisor or director can waive a fee.", "Solo un supervisor o director puede exonerar una tarifa."},
