@@ -1,14 +1,16 @@
 package e2e
 
 import (
-	"github.com/townhall-portal/townhall/internal/demo"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/townhall-portal/townhall/internal/demo"
 	"github.com/townhall-portal/townhall/internal/media/mediatest"
 )
 
@@ -52,9 +54,30 @@ func TestStaffPermitJourney(t *testing.T) {
 	clerk.waitText(".badge", "Submitted")
 	clerk.click("[data-action=start_review]")
 	clerk.waitFor("[data-action=approve]")
+	// the fee is taken after approval, as the applicant is told
+	if eval[bool](clerk, `!!document.querySelector("#payment")`) {
+		t.Error("the payment form is offered before the application is approved")
+	}
+	// Deny is red and asks for a confirmation before anything is sent
+	if !eval[bool](clerk, `document.querySelector("[data-action=deny]").classList.contains("danger") && !document.querySelector("[data-action=approve]").classList.contains("danger")`) {
+		t.Error("Deny is styled like Approve")
+	}
+	clerk.click("[data-action=deny]")
+	clerk.waitFor("#action-details #action-confirm")
+	clerk.fill("#action-comment", "Testing the confirmation.")
+	clerk.click("#action-details button[type=submit]")
+	clerk.waitText(".error-summary", "Tick the box to confirm")
+	clerk.axe("staff deny confirmation")
+	clerk.clickText("Cancel")
+	if got := eval[string](clerk, `document.querySelector(".badge").textContent`); got != "In review" {
+		t.Errorf("an unconfirmed denial changed the status to %q", got)
+	}
 	clerk.click("[data-action=approve]")
 	clerk.waitText(".badge", "Approved")
 	clerk.waitFor("#payment")
+	if got := eval[string](clerk, `[...document.querySelectorAll("#method option")].map((o) => o.textContent).join(",")`); got != "Cash,Check,Card,Bank transfer,Waived" {
+		t.Errorf("payment methods read %q", got)
+	}
 	clerk.fill("#reference", "R-2026-0419")
 	clerk.click("#payment button[type=submit]")
 	clerk.waitText("#facts-h + dl", "paid $150.00")
@@ -69,6 +92,80 @@ func TestStaffPermitJourney(t *testing.T) {
 	clerk.waitText(".certificate", number)
 	clerk.axe("certificate (staff)")
 	clerk.shot("staff_certificate")
+}
+
+// TestStaffRequestPageReadsLikeTheForm: answers show the form's labels
+// (not stored values), documents their names from the permit type, the
+// applicant's email and phone are there, and the page has two columns on a
+// wide screen and one on a phone.
+func TestStaffRequestPageReadsLikeTheForm(t *testing.T) {
+	for _, width := range []int64{1280, 360} {
+		p := newPage(t, width)
+		p.staffSignIn("clerk@pinecounty.example")
+		p.open("/staff/request.html?kind=permit&id=demopermit00002")
+		p.waitFor("#answers [data-key=work_type]")
+		p.waitFor("#documents li")
+		answers := map[string]string{"work_type": "Addition", "owner_occupied": "Yes", "valuation": "38,000 dollars", "start_date": "March 1, 2027"}
+		for key, want := range answers {
+			if got := eval[string](p, `document.querySelector("#answers [data-key=`+key+`]").textContent`); got != want {
+				t.Errorf("answer %s reads %q, want %q", key, got, want)
+			}
+		}
+		p.waitText("#documents li[data-kind=site_plan]", "Site plan")
+		p.waitText("#documents li[data-kind=construction_drawings]", "Construction drawings")
+		if !eval[bool](p, `!!document.querySelector("#documents li[data-kind=site_plan] a[download]")`) {
+			t.Error("a PDF is not offered as a download")
+		}
+		p.waitText("#facts-h + dl", "maria@example.com")
+		cols := eval[int](p, `getComputedStyle(document.querySelector(".request-layout")).gridTemplateColumns.split(" ").length`)
+		if want := map[int64]int{1280: 2, 360: 1}[width]; cols != want {
+			t.Errorf("at %d px the page has %d columns, want %d", width, cols, want)
+		}
+		p.shot(fmt.Sprintf("staff_request_%d", width))
+	}
+}
+
+// TestStaffAnswerARating: the resident's rating and comment are on the
+// staff request page and in My work; the clerk answers, and the resident
+// reads the answer on their own page.
+func TestStaffAnswerARating(t *testing.T) {
+	id := newResolvedReport(t, "john@example.com")
+	report, err := srv.app.FindRecordById("complaints", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, _ := srv.app.FindCollectionByNameOrId("feedback")
+	fb := core.NewRecord(col)
+	fb.Load(map[string]any{"complaint": id, "author": report.GetString("reporter"), "department": report.GetString("department"),
+		"rating": 2, "comment": "It took three weeks and two phone calls."})
+	if err := srv.app.Save(fb); err != nil {
+		t.Fatal(err)
+	}
+
+	clerk := newPage(t, 1280)
+	clerk.staffSignIn("works@pinecounty.example")
+	clerk.open("/staff/mywork.html")
+	clerk.waitText("#ratings", "It took three weeks")
+	clerk.waitText("#ratings", "Waiting for an answer")
+	clerk.open("/staff/request.html?kind=complaint&id=" + id)
+	clerk.waitText("#rating", "2 of 5")
+	clerk.waitText("#rating-comment", "It took three weeks")
+	clerk.axe("staff request with a rating")
+	clerk.click("#rating-answer-form button[type=submit]")
+	clerk.waitText(".error-summary", "Write your answer")
+	clerk.fill("#answer", "Sorry for the wait: we were short of crew that month and now have a second team.")
+	clerk.click("#rating-answer-form button[type=submit]")
+	clerk.waitText("#rating-answer", "second team")
+	clerk.waitText("#history", "rating answered")
+	clerk.open("/staff/mywork.html")
+	clerk.waitText("#ratings", "Answered")
+
+	resident := newPage(t, 360)
+	resident.signIn("john@example.com", demo.Password)
+	eval[bool](resident, `(localStorage.setItem("th_lang", "en"), true)`)
+	resident.open("/request.html?kind=complaint&id=" + id)
+	resident.waitText("#rating-answer", "second team")
+	resident.waitText("#history", "Answer to your rating")
 }
 
 // TestStaffReportJourney: a clerk acknowledges and resolves a report with

@@ -322,6 +322,11 @@ func (p *Portal) Available(kind requestKind, id string, actor Actor) ([]availabl
 	}
 	if actor.Kind == workflow.Staff {
 		out = append(out, availableAction{Action: "assign"})
+		if f, err := ratingOf(p.app, kind, r); err != nil {
+			return nil, nil, err
+		} else if f != nil && f.GetString("answered_at") == "" {
+			out = append(out, availableAction{Action: "answer_rating"})
+		}
 		if kind.payments && p.canRecordPayment(r) {
 			out = append(out, availableAction{Action: "payment"})
 		}

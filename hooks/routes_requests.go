@@ -43,6 +43,8 @@ func (p *Portal) handleAction(kind requestKind) func(*core.RequestEvent) error {
 			r, err = p.AddComment(kind, id, actor, in)
 		case action == "assign":
 			r, err = p.Assign(kind, id, actor, in)
+		case action == "answer_rating":
+			r, err = p.AnswerRating(kind, id, actor, in)
 		case action == "payment" && kind.payments:
 			r, err = p.recordPayment(id, actor, in)
 		default:

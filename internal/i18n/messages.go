@@ -100,6 +100,9 @@ var reportMessages = map[string]text{
 	"report.duplicate_unknown":       {"There is no report %s.", "No existe el reporte %s."},
 	"report.duplicate_invalid":       {"Point to the original report, not to this one or to another duplicate.", "Indique el reporte original, no este ni otro duplicado."},
 	"feedback.once":                  {"You already rated this request. Thank you!", "Ya calificó esta solicitud. ¡Gracias!"},
+	"rating.answer_empty":            {"Write your answer to the resident.", "Escriba su respuesta al residente."},
+	"rating.none":                    {"This request has no rating to answer yet.", "Esta solicitud todavía no tiene una calificación que responder."},
+	"rating.answered":                {"This rating has already been answered; add a comment to the resident instead.", "Esta calificación ya fue respondida; agregue un comentario al residente."},
 	"feedback.not_yet":               {"You can rate a request once it is resolved or closed.", "Puede calificar una solicitud cuando esté resuelta o cerrada."},
 }
 

@@ -225,6 +225,7 @@ export const strings = {
   "request.rating_comment": { en: "Anything you want to tell us", es: "Algo que quiera decirnos" },
   "request.rate_send": { en: "Send rating", es: "Enviar calificación" },
   "request.rated": { en: "Thank you for your rating.", es: "Gracias por su calificación." },
+  "request.rating_answer": { en: "The office answered:", es: "La oficina respondió:" },
   "request.not_found": { en: "We could not find this request. It may belong to another account.", es: "No encontramos esta solicitud. Puede pertenecer a otra cuenta." },
   "request.reference": { en: "Reference", es: "Referencia" },
   "request.number": { en: "Permit number", es: "Número de permiso" },
@@ -288,6 +289,7 @@ export const strings = {
   "event.mark_duplicate": { en: "Merged with another report", es: "Unido a otro reporte" },
   "event.duplicate_linked": { en: "Another report was merged into this one", es: "Otro reporte se unió a este" },
   "event.escalated": { en: "Escalated", es: "Escalado" },
+  "event.rating_answered": { en: "Answer to your rating", es: "Respuesta a su calificación" },
 
   "verify.title": { en: "Verify a permit", es: "Verificar un permiso" },
   "verify.intro": { en: "Enter the number printed on the permit, for example BLD-2026-00042.", es: "Escriba el número impreso en el permiso, por ejemplo BLD-2026-00042." },

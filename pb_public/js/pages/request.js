@@ -226,7 +226,9 @@ async function ratingSection(actions) {
   if (!actions.includes("rate")) {
     const existing = await list("feedback", { filter: eq(kind, id), perPage: 1 }).catch(() => ({ items: [] }));
     if (!existing.items.length) return null;
-    section.append(h("p", {}, t("request.rated"), " ", t("request.rating_n", { n: existing.items[0].rating })));
+    const fb = existing.items[0];
+    section.append(h("p", {}, t("request.rated"), " ", t("request.rating_n", { n: fb.rating })));
+    if (fb.answer) section.append(h("p", {}, t("request.rating_answer")), h("blockquote", { id: "rating-answer" }, fb.answer));
     return section;
   }
   const form = h("form", { id: "rating-form", novalidate: true },

@@ -1,6 +1,7 @@
-// mywork.js — what is assigned to me, what is overdue in my department, and
-// what was escalated to my level.
-import { request } from "../api.js";
+// mywork.js — what is assigned to me, what is overdue in my department, what
+// was escalated to my level, and residents' latest ratings (those waiting for
+// an answer first).
+import { request, list } from "../api.js";
 import { $, h, formatDate, statusBadge } from "../ui.js";
 import { initStaff, deadlineBadge } from "./console.js";
 
@@ -18,6 +19,28 @@ function table(rows, caption) {
       h("td", {}, r.deadline ? formatDate(r.deadline, true) : "—", " ", deadlineBadge(r)))))));
 }
 
+/** ratings lists the department's latest ratings: unanswered comments first, then the newest. */
+async function ratings() {
+  const res = await list("feedback", { sort: "-created", perPage: 50, expand: "complaint,permit" });
+  const rows = res.items.map((f) => {
+    const r = f.expand.complaint || f.expand.permit;
+    const k = f.expand.complaint ? "complaint" : "permit";
+    const what = !r ? "A request" : k === "complaint"
+      ? `Report ${r.reference}${r.address ? ` — ${r.address}` : ""}`
+      : `Application ${r.reference || r.number || ""}${r.site_address ? ` — ${r.site_address}` : ""}`;
+    return { f, k, r, what, waiting: f.comment && !f.answered_at };
+  }).sort((a, b) => Number(b.waiting) - Number(a.waiting));
+  if (!rows.length) return h("p", {}, "No ratings yet.");
+  return h("div", { class: "table-wrap" }, h("table", {},
+    h("caption", { class: "visually-hidden" }, "Residents' ratings"),
+    h("thead", {}, h("tr", {}, ["Request", "Rating", "Comment", "Answer"].map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", {}, rows.map(({ f, k, r, what, waiting }) => h("tr", {},
+      h("td", {}, r ? h("a", { href: `/staff/request.html?kind=${k}&id=${r.id}` }, what) : what),
+      h("td", {}, `${f.rating} of 5`, h("div", { class: "small muted" }, formatDate(f.created))),
+      h("td", {}, f.comment || h("span", { class: "muted" }, "—")),
+      h("td", {}, f.answered_at ? `Answered ${formatDate(f.answered_at)}` : waiting ? h("span", { class: "badge warn" }, "Waiting for an answer") : "—"))))));
+}
+
 async function load() {
   if (!me) return;
   const q = (params) => request("GET", `/api/townhall/staff/queue?${new URLSearchParams({ perPage: "100", ...params })}`).then((r) => r.items);
@@ -29,6 +52,7 @@ async function load() {
     $("#assigned").replaceChildren(table(assigned, "Assigned to me"));
     $("#overdue").replaceChildren(table(overdue, "Overdue in my department"));
     $("#escalated").replaceChildren(table(mine, "Escalated to me"));
+    $("#ratings").replaceChildren(await ratings().catch(() => h("p", { class: "notice error" }, "The ratings could not be loaded.")));
   } catch (err) {
     $("#assigned").replaceChildren(h("p", { class: "notice error" }, err.message || "My work could not be loaded."));
   }

@@ -1,6 +1,9 @@
-// request.js — one request as staff work it: every field, documents, the
-// whole history (internal entries marked), notes and comments, assignment,
-// payment, and exactly the actions the server allows now.
+// request.js — one request as staff work it: every field (with the labels of
+// the form definition), documents, the whole history (internal entries
+// marked), notes and comments, assignment, payment once a fee is due, the
+// resident's rating and its answer, and exactly the actions the server allows
+// now. Two columns on wide screens (the request | what to do; history |
+// notes), one on phones.
 import { getRecord, list, updateRecord, upload, action, availableActions, subscribe, fileURL, eq, ApiError } from "../api.js";
 import { $, h, txt, param, formatDate, formatMoney, statusBadge, showErrors, showApiError, announce, busy } from "../ui.js";
 import { initStaff, deadlineBadge, shortcuts } from "./console.js";
@@ -16,6 +19,7 @@ let actions = [];
 let acting = false; // an action of ours is under way: its answer redraws the page
 
 // what each lifecycle action is called on its button, and its key
+// (the destructive ones are styled as such and confirmed in their form)
 const ACTIONS = {
   submit: ["Submit for the applicant", "u"],
   start_review: ["Start review", "s"],
@@ -85,31 +89,42 @@ async function render() {
   actions = await availableActions(collection, id).then((r) => r.actions.map((a) => a.action)).catch(() => []);
   const openForm = $("#action-details");
   const keep = openForm && actions.includes(openForm.dataset.action) ? openForm : null;
+  // a redraw (someone else's change) keeps the open form, and the caret in it
+  const focused = keep && keep.contains(document.activeElement) ? document.activeElement : null;
   const deadline = kind === "permit" ? record.review_due_at : record.status === "new" ? record.ack_due_at : record.resolve_due_at;
   const overdue = deadline && new Date(deadline.replace(" ", "T")) < new Date() && !["issued", "denied", "withdrawn", "expired", "resolved", "closed", "rejected", "duplicate"].includes(record.status);
-  box.replaceChildren(...[
+  const column = (...parts) => h("div", { class: "request-column" }, parts.filter(Boolean));
+  box.replaceChildren(
     h("h1", {}, title()),
     h("p", {}, statusBadge(kind, record.status), " ", deadlineBadge({ overdue, escalation_level: record.escalation_level || 0 })),
-    actionsPanel(),
-    h("section", { "aria-labelledby": "facts-h" }, h("h2", { id: "facts-h" }, "Details"), facts()),
-    kind === "permit" ? answers() : null,
-    h("section", { "aria-labelledby": "docs-h" }, h("h2", { id: "docs-h" }, kind === "permit" ? "Documents" : "Photos"),
-      h("div", { id: "documents" }, "Loading…"), staffUpload()),
-    actions.includes("payment") ? paymentForm() : null,
-    actions.includes("assign") ? assignForm() : null,
-    commentForm(),
-    h("section", { "aria-labelledby": "history-h" }, h("h2", { id: "history-h" }, "History"), h("ol", { class: "timeline", id: "history" })),
-  ].filter(Boolean));
+    h("div", { class: "request-layout" },
+      column(
+        h("section", { "aria-labelledby": "facts-h" }, h("h2", { id: "facts-h" }, "Details"), facts()),
+        kind === "permit" ? answers() : null,
+        h("section", { "aria-labelledby": "docs-h" }, h("h2", { id: "docs-h" }, kind === "permit" ? "Documents" : "Photos"),
+          h("div", { id: "documents" }, "Loading…"), staffUpload())),
+      column(
+        actionsPanel(),
+        actions.includes("payment") ? paymentForm() : null,
+        actions.includes("assign") ? assignForm() : null,
+        h("section", { "aria-labelledby": "rating-h", id: "rating", hidden: true }))),
+    h("div", { class: "request-layout" },
+      column(h("section", { "aria-labelledby": "history-h" }, h("h2", { id: "history-h" }, "History"), h("ol", { class: "timeline", id: "history" }))),
+      column(commentForm())));
   document.title = `${title()} — Staff console`;
-  if (keep) $("#action-form").replaceChildren(keep);
+  if (keep) {
+    $("#action-form").replaceChildren(keep);
+    if (focused) focused.focus();
+  }
   renderDocuments();
   renderHistory();
+  renderRating();
 }
 
 function actionsPanel() {
   const lifecycle = actions.filter((a) => ACTIONS[a]);
   const row = h("div", { class: "button-row", id: "actions" }, lifecycle.map((name) =>
-    h("button", { type: "button", class: "button", "data-action": name, onclick: () => startAction(name) },
+    h("button", { type: "button", class: DESTRUCTIVE[name] ? "button danger" : "button", "data-action": name, onclick: () => startAction(name) },
       ACTIONS[name][0], h("span", { class: "visually-hidden" }, ` (shortcut ${ACTIONS[name][1]})`))));
   if (kind === "permit" && record.status === "issued") {
     row.append(h("a", { class: "button secondary", href: `/certificate.html?id=${id}` }, "Print view"));
@@ -120,6 +135,13 @@ function actionsPanel() {
 }
 
 const NEEDS_COMMENT = ["request_changes", "deny", "resolve", "reject"];
+// actions that end a request against the resident's wish: red, and confirmed
+const DESTRUCTIVE = {
+  deny: "Denying is final: the applicant is told at once and cannot change the application any more.",
+  reject: "Rejecting closes the report without work: the resident is told at once.",
+};
+// how each payment method is written
+const METHODS = { cash: "Cash", check: "Check", card: "Card", transfer: "Bank transfer", waived: "Waived" };
 
 async function startAction(name) {
   const slot = $("#action-form");
@@ -132,14 +154,19 @@ async function startAction(name) {
     h("div", { class: "field" }, h("label", { for: "action-comment" },
       name === "mark_duplicate" ? "Note (optional)" : "Comment for the resident (required)"),
       h("textarea", { id: "action-comment", name: "comment" })),
+    DESTRUCTIVE[name] ? h("p", { class: "notice warn", role: "note" }, DESTRUCTIVE[name]) : null,
+    DESTRUCTIVE[name] ? h("div", { class: "choice" },
+      h("input", { type: "checkbox", id: "action-confirm", name: "confirm" }),
+      h("label", { for: "action-confirm" }, `Yes, ${ACTIONS[name][0].toLowerCase()} this ${kind === "permit" ? "application" : "report"}`)) : null,
     h("div", { class: "button-row" },
-      h("button", { class: "button", type: "submit" }, ACTIONS[name][0]),
+      h("button", { class: DESTRUCTIVE[name] ? "button danger" : "button", type: "submit" }, ACTIONS[name][0]),
       h("button", { class: "button secondary", type: "button", onclick: () => slot.replaceChildren() }, "Cancel")));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const body = { comment: form.comment.value.trim() };
     if (form.duplicate_of) body.duplicate_of = form.duplicate_of.value.trim();
     if (NEEDS_COMMENT.includes(name) && !body.comment) return showErrors(form, { comment: "Write what the resident needs to know." });
+    if (form.confirm && !form.confirm.checked) return showErrors(form, { confirm: "Tick the box to confirm; this cannot be undone." });
     run(name, body, form);
   });
   slot.replaceChildren(form);
@@ -186,7 +213,7 @@ function facts() {
     add("Issued", formatDate(record.issued_at));
     add("Expires", formatDate(record.expires_at));
     if (record.fee > 0) add("Fee", record.paid_at
-      ? `${formatMoney(record.fee)} — paid ${formatMoney(record.paid_amount)} by ${record.payment_method} (${record.payment_reference || "no reference"}) on ${formatDate(record.paid_at)}${record.expand.paid_by ? `, recorded by ${record.expand.paid_by.name}` : ""}`
+      ? `${formatMoney(record.fee)} — paid ${formatMoney(record.paid_amount)} by ${METHODS[record.payment_method] || record.payment_method} (${record.payment_reference || "no reference"}) on ${formatDate(record.paid_at)}${record.expand.paid_by ? `, recorded by ${record.expand.paid_by.name}` : ""}`
       : `${formatMoney(record.fee)} — not paid`);
   } else {
     add("Reference", record.reference);
@@ -208,18 +235,36 @@ function facts() {
   return dl;
 }
 
+/** answer is how an answer reads: the option's label, Yes/No, a number with its unit, a calendar date. */
+function answer(f, v) {
+  if (v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length)) return "—";
+  const option = (x) => { const o = (f.options || []).find((o) => o.value === x); return o ? txt(o.label) : String(x); };
+  switch (f.kind) {
+    case "yes_no": return v ? "Yes" : "No";
+    case "choice": return option(v);
+    case "multi_choice": return (Array.isArray(v) ? v : [v]).map(option).join(", ");
+    case "number": return `${Number(v).toLocaleString("en-US")}${f.unit ? ` ${txt(f.unit)}` : ""}`;
+    case "date": {
+      const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(v)); // a calendar day, not an instant
+      return m ? new Intl.DateTimeFormat("en-US", { dateStyle: "long" }).format(new Date(+m[1], +m[2] - 1, +m[3])) : String(v);
+    }
+    default: return `${Array.isArray(v) ? v.join(", ") : v}${f.unit ? ` ${txt(f.unit)}` : ""}`;
+  }
+}
+
 function answers() {
   const fields = (record.expand.permit_type && record.expand.permit_type.fields) || [];
   const data = record.data || {};
-  const dl = h("dl", { class: "facts" });
-  for (const f of fields) {
-    let v = data[f.key];
-    if (v === undefined) v = "—";
-    else if (f.kind === "yes_no") v = v ? "Yes" : "No";
-    else if (Array.isArray(v)) v = v.join(", ");
-    dl.append(h("dt", {}, txt(f.label)), h("dd", {}, `${v}${f.unit && v !== "—" ? ` ${txt(f.unit)}` : ""}`));
-  }
+  const dl = h("dl", { class: "facts", id: "answers" });
+  for (const f of fields) dl.append(h("dt", {}, txt(f.label)), h("dd", { "data-key": f.key }, answer(f, data[f.key])));
   return h("section", { "aria-labelledby": "answers-h" }, h("h2", { id: "answers-h" }, "Answers"), dl);
+}
+
+/** docLabel is what a document is, in the words of the permit type's list. */
+function docLabel(d) {
+  if (kind !== "permit") return "Photo";
+  const req = ((record.expand.permit_type && record.expand.permit_type.required_documents) || []).find((r) => r.key === d.kind);
+  return req ? txt(req.label) : d.kind === "other" ? "Other document" : d.kind;
 }
 
 async function renderDocuments() {
@@ -230,10 +275,17 @@ async function renderDocuments() {
     const rows = await Promise.all(docs.map(async (d) => {
       const image = (d.content_type || "").startsWith("image/");
       const [href, thumb] = await Promise.all([fileURL(d), image ? fileURL(d, "file", "96x96") : Promise.resolve("/img/pdf.svg")]);
-      return h("li", {},
-        h("a", { href, target: "_blank", rel: "noopener" }, h("img", { src: thumb, alt: "", width: "96", height: "96" }),
-          h("span", { class: "visually-hidden" }, `Download ${d.original_name || d.file}`)),
-        h("div", { class: "small" }, `${d.kind}: ${d.original_name || d.file}`),
+      const name = d.original_name || d.file;
+      // pictures open in a new tab; PDFs are always saved, never shown by the
+      // browser (the server sends them as attachments: a PDF may carry scripts)
+      const link = image
+        ? h("a", { href, target: "_blank", rel: "noopener" }, h("img", { src: thumb, alt: "", width: "96", height: "96" }),
+          h("span", { class: "visually-hidden" }, `Open ${name} in a new tab`))
+        : h("a", { href, download: name }, h("img", { src: thumb, alt: "", width: "96", height: "96" }),
+          h("span", { class: "visually-hidden" }, `Download ${name}`));
+      return h("li", { "data-kind": d.kind },
+        link,
+        h("div", { class: "small" }, h("strong", {}, docLabel(d)), h("br"), name),
         h("div", { class: "small muted" }, `${Math.round((d.size || 0) / 1024)} KB, ${formatDate(d.created, true)}`),
         activeWarning(d),
         kind === "complaint" && image ? h("div", { class: "choice small" },
@@ -315,7 +367,7 @@ function paymentForm() {
     h("div", { class: "field" }, h("label", { for: "amount" }, "Amount received (dollars)"),
       h("input", { type: "text", inputmode: "decimal", id: "amount", name: "amount", value: String(record.fee) })),
     h("div", { class: "field" }, h("label", { for: "method" }, "How it was paid"),
-      h("select", { id: "method", name: "method" }, ["cash", "check", "card", "transfer", "waived"].map((m) => h("option", { value: m }, m)))),
+      h("select", { id: "method", name: "method" }, Object.entries(METHODS).map(([m, label]) => h("option", { value: m }, label)))),
     h("div", { class: "field" }, h("label", { for: "reference" }, "Receipt or check number"),
       h("input", { type: "text", id: "reference", name: "reference" })),
     h("div", { class: "button-row" }, h("button", { class: "button", type: "submit" }, "Record payment")));
@@ -331,6 +383,47 @@ function paymentForm() {
     }
   });
   return h("section", { "aria-labelledby": "payment-h" }, h("h2", { id: "payment-h" }, `Payment of ${formatMoney(record.fee)}`), form);
+}
+
+/** renderRating shows the resident's rating and comment, and the answer (or the form to answer). */
+async function renderRating() {
+  const el = $("#rating");
+  if (!el) return;
+  let fb;
+  try {
+    fb = (await list("feedback", { filter: eq(kind, id), expand: "answered_by", perPage: 1 })).items[0];
+  } catch {
+    return;
+  }
+  if (!fb) return;
+  const parts = [h("h2", { id: "rating-h" }, "Resident's rating"),
+    h("p", { class: "rating" }, h("strong", {}, `${fb.rating} of 5`), ` — ${formatDate(fb.created, true)}`),
+    fb.comment ? h("blockquote", { id: "rating-comment" }, fb.comment) : h("p", { class: "muted" }, "No comment.")];
+  if (fb.answered_at) {
+    parts.push(h("p", { class: "small" }, `Answered by ${fb.expand && fb.expand.answered_by ? fb.expand.answered_by.name : "staff"} on ${formatDate(fb.answered_at, true)}:`),
+      h("blockquote", { id: "rating-answer" }, fb.answer));
+  } else if (actions.includes("answer_rating")) {
+    const form = h("form", { id: "rating-answer-form", novalidate: true },
+      h("div", { class: "field" }, h("label", { for: "answer" }, "Answer the resident (they see it in the history and are emailed)"),
+        h("textarea", { id: "answer", name: "comment", maxlength: "5000" })),
+      h("div", { class: "button-row" }, h("button", { class: "button secondary", type: "submit" }, "Send the answer")));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      if (!form.comment.value.trim()) return showErrors(form, { comment: "Write your answer to the resident." });
+      try {
+        await action(collection, id, "answer_rating", { comment: form.comment.value.trim() });
+        actions = actions.filter((a) => a !== "answer_rating");
+        announce("Your answer was sent to the resident.");
+        renderRating();
+        renderHistory();
+      } catch (err) {
+        showApiError(form, err);
+      }
+    });
+    parts.push(form);
+  }
+  el.replaceChildren(...parts);
+  el.hidden = false;
 }
 
 function assignForm() {
@@ -400,7 +493,7 @@ async function renderHistory() {
       " ", h("span", { class: "when" }, formatDate(ev.created, true)),
       h("div", { class: "small muted" }, ev.actor_name || ev.actor_kind, ev.data && ev.data.assignee_name ? ` → ${ev.data.assignee_name}` : "",
         ev.data && ev.data.level ? ` — level ${ev.data.level}, told ${(ev.data.notified || []).join(", ")}` : "",
-        ev.data && ev.data.amount !== undefined ? ` — ${formatMoney(ev.data.amount)} ${ev.data.method || ""}` : ""),
+        ev.data && ev.data.amount !== undefined ? ` — ${formatMoney(ev.data.amount)} ${METHODS[ev.data.method] || ev.data.method || ""}` : ""),
       ev.comment ? h("blockquote", {}, ev.comment) : null)));
   } catch {
     el.replaceChildren(h("li", {}, "The history could not be loaded."));
