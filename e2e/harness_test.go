@@ -381,7 +381,7 @@ func (p *page) signIn(email, password string) {
 	p.fill("#email", email)
 	p.fill("#password", password)
 	p.click("#signin button[type=submit]")
-	p.do(chromedp.WaitVisible(chromedp.CSS("a[href='/profile.html']")))
+	p.do(chromedp.WaitReady(chromedp.CSS(".site-header a[href='/profile.html']"))) // on a phone it is in the closed menu
 }
 
 // lastMailTo returns the newest email the server sent to address, waiting

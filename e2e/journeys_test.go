@@ -413,3 +413,82 @@ func TestADraftSavesWhatWasTyped(t *testing.T) {
 		t.Errorf("the draft holds height %q", got)
 	}
 }
+
+// TestAFailedUploadSaysWhyAtTheFile: when a file cannot be uploaded —
+// because the draft could not be saved first, or because the server refuses
+// the file — the reason is at the file, in the resident's language, and the
+// file box is emptied so that it never shows a file that is not uploaded.
+func TestAFailedUploadSaysWhyAtTheFile(t *testing.T) {
+	p := newPage(t, 360)
+	p.signIn("maria@example.com", demo.Password)
+	p.open("/apply.html?type=FNC")
+	p.waitFor("#doc-site_plan")
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "plano.pdf")
+	if err := os.WriteFile(broken, []byte("%PDF-1.4\nthis is not really a PDF"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// the draft cannot be saved (the connection drops)
+	eval[bool](p, `(window.__fetch = window.fetch, window.fetch = (u, o) => String(u).includes("/api/collections/permits/records") && o && o.method === "POST" ? Promise.reject(new TypeError("offline")) : window.__fetch(u, o), true)`)
+	p.do(chromedp.SetUploadFiles(chromedp.CSS("#doc-site_plan"), []string{broken}))
+	p.waitText("#doc-site_plan-progress", "plano.pdf no se subió: primero no se pudo guardar su solicitud")
+	if got := eval[string](p, `document.querySelector("#doc-site_plan").value + "|" + document.querySelector("#doc-site_plan").getAttribute("aria-invalid")`); got != "|true" {
+		t.Errorf("after a failed upload the file box holds %q", got)
+	}
+	p.axe("apply: upload failed")
+	p.shot("apply_upload_failed")
+
+	// the connection is back; the server refuses the file itself
+	eval[bool](p, `(window.fetch = window.__fetch, true)`)
+	p.do(chromedp.SetUploadFiles(chromedp.CSS("#doc-site_plan"), []string{broken}))
+	p.waitText("#doc-site_plan-progress", "plano.pdf no se subió: Este PDF")
+	p.waitText("#doc-site_plan-state", "Todavía no se ha subido")
+	if got := eval[string](p, `document.querySelector("#doc-site_plan").value`); got != "" {
+		t.Errorf("the file box still shows %q", got)
+	}
+}
+
+// TestTheHeaderStaysShort: on a phone the header is one row with a Menu
+// button (a disclosure that Escape closes); signed in on a wide screen it is
+// at most two rows, in Spanish too.
+func TestTheHeaderStaysShort(t *testing.T) {
+	rows := func(p *page) int {
+		return eval[int](p, `new Set([...document.querySelectorAll(".site-header .brand, .site-header .lang-switch, .site-header .menu-toggle, .site-header li")]
+			.filter((el) => el.getClientRects().length).map((el) => Math.round(el.getBoundingClientRect().top / 8))).size`)
+	}
+	phone := newPage(t, 360)
+	phone.signIn("maria@example.com", demo.Password)
+	phone.open("/my.html")
+	phone.waitFor(".menu-toggle")
+	if n := rows(phone); n != 1 {
+		t.Errorf("at 360 px the closed header has %d rows", n)
+	}
+	if eval[bool](phone, `document.querySelector(".site-nav").getClientRects().length > 0`) {
+		t.Error("at 360 px the links show before the menu is opened")
+	}
+	phone.click(".menu-toggle")
+	phone.waitFor(".site-nav a[href='/report.html']")
+	if got := eval[string](phone, `document.querySelector(".menu-toggle").getAttribute("aria-expanded")`); got != "true" {
+		t.Errorf("the open menu's button says aria-expanded=%s", got)
+	}
+	phone.waitText(".account-nav", "Cerrar sesión")
+	phone.axe("header menu open (phone)")
+	phone.shot("header_menu_open")
+	phone.do(chromedp.KeyEvent("\x1b"))
+	if !eval[bool](phone, `document.activeElement.classList.contains("menu-toggle") && document.querySelector(".menu-toggle").getAttribute("aria-expanded") === "false"`) {
+		t.Error("Escape does not close the menu and return to its button")
+	}
+
+	wide := newPage(t, 1280)
+	wide.signIn("maria@example.com", demo.Password)
+	wide.open("/my.html")
+	wide.waitFor(".site-nav a[href='/report.html']")
+	if eval[bool](wide, `document.querySelector(".menu-toggle").getClientRects().length > 0`) {
+		t.Error("the Menu button shows on a wide screen")
+	}
+	if n := rows(wide); n > 2 {
+		t.Errorf("signed in at 1280 px in Spanish the header has %d rows", n)
+	}
+	wide.shot("header_wide_es")
+}

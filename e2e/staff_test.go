@@ -41,6 +41,9 @@ func TestStaffPermitJourney(t *testing.T) {
 	resident.waitText("#history", "distance from the addition")
 	resident.open("/apply.html?id=demopermit00002")
 	resident.waitFor("#application")
+	// what the clerk asked is repeated above the form the resident changes
+	resident.waitText("#change-request", "distance from the addition to the rear property line")
+	resident.waitText("#change-request", "Carla Jensen")
 	plan := filepath.Join(t.TempDir(), "site-plan-v2.pdf")
 	if err := os.WriteFile(plan, mediatest.MinimalPDF(""), 0o644); err != nil {
 		t.Fatal(err)

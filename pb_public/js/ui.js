@@ -68,24 +68,44 @@ function drawHeader(user) {
   const header = $("#site-header");
   if (!header) return;
   const here = location.pathname;
-  const items = NAV.map(([href, key]) =>
-    h("li", {}, h("a", { href, "data-i18n": key, "aria-current": here === href ? "page" : null }, t(key))));
-  if (user) {
-    items.push(h("li", {}, h("a", { href: "/profile.html", "data-i18n": "nav.profile", "aria-current": here === "/profile.html" ? "page" : null }, t("nav.profile"))));
-    items.push(h("li", {}, h("a", { href: "/", "data-i18n": "nav.signout", onclick: (ev) => { ev.preventDefault(); signOut(); location.href = "/"; } }, t("nav.signout"))));
-  } else {
-    items.push(h("li", {}, h("a", { href: "/signin.html", "data-i18n": "nav.signin", "aria-current": here === "/signin.html" ? "page" : null }, t("nav.signin"))));
-  }
+  const link = (href, key, attrs = {}) =>
+    h("li", {}, h("a", { href, "data-i18n": key, "aria-current": here === href ? "page" : null, ...attrs }, t(key)));
+  const items = NAV.map(([href, key]) => link(href, key));
+  const account = user
+    ? [link("/profile.html", "nav.profile"),
+      link("/", "nav.signout", { "aria-current": null, onclick: (ev) => { ev.preventDefault(); signOut(); location.href = "/"; } })]
+    : [link("/signin.html", "nav.signin")];
   const other = lang() === "es" ? "en" : "es";
   header.className = "site-header";
-  header.replaceChildren(h("div", { class: "inner" },
+  // one row on phones (name, language, a Menu button that opens the links);
+  // two on wide screens (name, account links, language; then the main links)
+  const toggle = h("button", {
+    type: "button", class: "menu-toggle", "aria-expanded": "false", "aria-controls": "site-menu", "data-i18n": "nav.menu",
+    onclick: () => setMenu(header, toggle.getAttribute("aria-expanded") !== "true"),
+  }, t("nav.menu"));
+  header.replaceChildren(h("div", { class: "inner has-menu" },
     h("a", { class: "brand", href: "/" }, t("site.name")),
-    h("nav", { class: "site-nav", "aria-label": t("nav.label") }, h("ul", {}, items)),
     h("button", {
       type: "button", class: "lang-switch", lang: other, "data-testid": "lang-switch",
       onclick: () => switchLanguage(other),
     }, other === "es" ? "Español" : "English"),
-  ));
+    toggle,
+    h("div", { class: "site-menu", id: "site-menu" },
+      h("nav", { class: "site-nav", "aria-label": t("nav.label") }, h("ul", {}, items)),
+      h("nav", { class: "account-nav", "aria-label": t("nav.account") }, h("ul", {}, account)))));
+  header.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && header.classList.contains("open")) {
+      setMenu(header, false);
+      toggle.focus();
+    }
+  });
+}
+
+/** setMenu opens or closes the header's menu (phones; wide screens always show it). */
+function setMenu(header, open) {
+  header.classList.toggle("open", open);
+  const toggle = $(".menu-toggle", header);
+  if (toggle) toggle.setAttribute("aria-expanded", String(open));
 }
 
 /** showTownName puts the county's name in the header (kept for the visit). */

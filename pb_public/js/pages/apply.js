@@ -3,7 +3,7 @@
 // per-file upload progress, and submission.
 import { auth, list, getRecord, createRecord, updateRecord, deleteRecord, upload, action, availableActions, eq, ApiError } from "../api.js";
 import { t } from "../i18n.js";
-import { $, h, initPage, pick, txt, param, formatMoney, showApiError, clearErrors, announce, busy, notice } from "../ui.js";
+import { $, h, initPage, pick, txt, param, formatMoney, formatDate, showApiError, clearErrors, announce, busy, notice } from "../ui.js";
 import { fieldInput, answers } from "../permitform.js";
 
 const user = initPage({ requireSignIn: true });
@@ -46,15 +46,23 @@ async function load() {
       h("a", { href: `/request.html?kind=permit&id=${permit.id}` }, t("my.open")))));
     return;
   }
-  render();
+  await render();
 }
 
-function render() {
+/** changeRequest is what staff asked to change, repeated above the form. */
+async function changeRequest() {
+  const asked = await list("events", { filter: `${eq("permit", permit.id)} && action = 'request_changes'`, sort: "-created", perPage: 1 })
+    .then((r) => r.items[0]).catch(() => null);
+  return h("div", { class: "notice warn", id: "change-request", role: "note" },
+    h("p", {}, h("strong", {}, t("apply.changes"))),
+    asked && asked.comment ? [h("p", {}, t("apply.changes_asked", { name: asked.actor_name || t("apply.the_office"), date: formatDate(asked.created) })),
+      h("blockquote", {}, asked.comment)] : null);
+}
+
+async function render() {
   const data = (permit && permit.data) || {};
   const form = h("form", { id: "application", novalidate: true });
-  if (permit && permit.status === "changes_requested") {
-    form.append(h("div", { class: "notice warn" }, h("p", {}, t("apply.changes"))));
-  }
+  if (permit && permit.status === "changes_requested") form.append(await changeRequest());
   if (type.fee > 0) form.append(h("p", { class: "muted" }, t("apply.fee_note", { fee: formatMoney(type.fee) })));
   form.append(
     h("div", { class: "field" }, h("label", { for: "site_address" }, t("apply.site")),
@@ -100,12 +108,38 @@ function uploadedItem(doc) {
       : null);
 }
 
+/**
+ * failedAt says at the file why it was not uploaded, and empties the file box
+ * so that it never shows a name the checklist says is not uploaded.
+ */
+function failedAt(d, input, name, reason) {
+  const id = `doc-${d.key}`;
+  const status = h("p", { class: "field-error", id: `${id}-error`, role: "alert" }, t("apply.upload_failed", { name, reason }));
+  $(`#${id}-progress`).replaceChildren(status);
+  input.value = "";
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", [d.help ? `${id}-hint` : "", `${id}-error`].filter(Boolean).join(" "));
+}
+
+/** reasonOf is a refusal's reason in the resident's words (the server answers in their language). */
+function reasonOf(err) {
+  if (err instanceof ApiError && err.status === 0) return t("errors.network");
+  if (err instanceof ApiError && err.status === 429) return t("errors.busy");
+  return (err instanceof ApiError && (err.fields.file || err.message)) || t("errors.generic");
+}
+
 async function uploadFiles(d, input) {
   const form = $("#application");
   const file = input.files && input.files[0];
   if (!file) return;
-  if (!permit && !(await save(form, false))) return;
   const id = `doc-${d.key}`;
+  input.removeAttribute("aria-invalid");
+  input.setAttribute("aria-describedby", d.help ? `${id}-hint` : "");
+  // a file belongs to a saved draft: save it first, and say so at the file if that fails
+  if (!permit && !(await save(form, false))) {
+    failedAt(d, input, file.name, t("apply.upload_needs_draft"));
+    return;
+  }
   const bar = h("progress", { max: "100", value: "0", "aria-label": t("apply.uploading", { name: file.name }) });
   const status = h("p", { class: "small" }, t("apply.uploading", { name: file.name }));
   $(`#${id}-progress`).replaceChildren(status, bar);
@@ -124,11 +158,7 @@ async function uploadFiles(d, input) {
     announce(t("apply.uploaded", { name: file.name }));
     input.value = "";
   } catch (err) {
-    bar.remove();
-    const reason = (err instanceof ApiError && (err.fields.file || err.message)) || t("errors.generic");
-    status.className = "field-error";
-    status.textContent = t("apply.upload_failed", { name: file.name, reason });
-    announce(status.textContent);
+    failedAt(d, input, file.name, reasonOf(err));
   }
 }
 
