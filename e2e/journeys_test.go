@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/townhall-portal/townhall/internal/demo"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/townhall-portal/townhall/internal/media/mediatest"
@@ -491,4 +493,74 @@ func TestTheHeaderStaysShort(t *testing.T) {
 		t.Errorf("signed in at 1280 px in Spanish the header has %d rows", n)
 	}
 	wide.shot("header_wide_es")
+}
+
+// TestCountsAndEmptyPagesReadRight: counts use the language's plural forms;
+// a catalogue with no services says so (not "nothing matches your search"),
+// and the help page drops an empty Departments heading.
+func TestCountsAndEmptyPagesReadRight(t *testing.T) {
+	p := newPage(t, 1280)
+	eval[bool](p, `(localStorage.setItem("th_lang", "en"), true)`)
+	p.open("/")
+	p.waitFor("#permits .card")
+	p.fill("#q", "fence")
+	p.waitText("#count", "1 service shown")
+	if got := eval[string](p, `document.querySelector("#count").textContent`); got != "1 service shown" {
+		t.Errorf("the count reads %q", got)
+	}
+	if got := eval[string](p, `document.querySelector("link[rel=icon]").getAttribute("href")`); got != "/favicon.svg" {
+		t.Errorf("the favicon link is %q", got)
+	}
+	if res, err := http.Get(srv.url + "/favicon.svg"); err != nil || res.StatusCode != 200 {
+		t.Errorf("the favicon: %v %v", res, err)
+	}
+
+	// the same site on an install with nothing set up yet
+	var switched []*core.Record
+	for _, c := range []string{"permit_types", "complaint_categories", "departments"} {
+		recs, err := srv.app.FindRecordsByFilter(c, "active = true", "", 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			r.Set("active", false)
+			if err := srv.app.Save(r); err != nil {
+				t.Fatal(err)
+			}
+			switched = append(switched, r)
+		}
+	}
+	defer func() {
+		for _, r := range switched {
+			r.Set("active", true)
+			if err := srv.app.Save(r); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	p.open("/")
+	p.waitText("#permits", "No services are set up yet")
+	p.open("/help.html")
+	p.waitFor("#office dl")
+	if eval[bool](p, `!document.querySelector("#departments").closest("section").hidden`) {
+		t.Error("the help page shows an empty Departments heading")
+	}
+}
+
+// TestDatesReadInTheTownsTimeZone: a reader in another time zone sees
+// deadlines in the town's (America/Chicago in the demo).
+func TestDatesReadInTheTownsTimeZone(t *testing.T) {
+	p := newPage(t, 1280)
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Tokyo"})
+		return err
+	}))
+	eval[bool](p, `(localStorage.setItem("th_lang", "en"), localStorage.removeItem("th_tz"), sessionStorage.clear(), true)`)
+	p.open("/")
+	p.waitFor("#permits .card")
+	p.open("/help.html")
+	got := eval[string](p, `import("/js/ui.js").then((m) => m.formatDate("2026-12-02 05:30:00.000Z", true))`)
+	if got != "Dec 1, 2026, 11:30 PM" {
+		t.Errorf("05:30 UTC reads %q in Tokyo; the town (Chicago) says Dec 1, 2026, 11:30 PM", got)
+	}
 }

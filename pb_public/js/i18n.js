@@ -29,9 +29,16 @@ export function setLang(l, remember = true) {
   document.documentElement.lang = l;
 }
 
-/** t returns the text of key in the reader's language with {name} placeholders filled. */
+/**
+ * t returns the text of key in the reader's language with {name}
+ * placeholders filled. A text that depends on a number may have a form per
+ * plural category of the language ("key.one" beside "key", which is the
+ * other form), picked for the first number among vars by Intl.PluralRules.
+ */
 export function t(key, vars = {}) {
-  const entry = strings[key];
+  const n = Object.values(vars).find((v) => typeof v === "number");
+  const form = n === undefined ? undefined : strings[`${key}.${new Intl.PluralRules(lang()).select(n)}`];
+  const entry = form || strings[key];
   if (entry === undefined) return key;
   let s = entry[lang()] ?? entry.en;
   for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));

@@ -113,9 +113,17 @@ async function showTownName() {
   let name = sessionStorage.getItem("th_town");
   if (!name) {
     try {
-      const res = await list("town_settings", { perPage: 1, fields: "town_name" });
+      const res = await list("town_settings", { perPage: 1, fields: "town_name,timezone" });
       name = (res.items[0] && res.items[0].town_name) || "";
       sessionStorage.setItem("th_town", name);
+      // kept across visits, so dates read in the town's time zone from the first drawing on
+      const tz = res.items[0] && res.items[0].timezone;
+      if (tz && tz !== localStorage.getItem("th_tz")) {
+        try {
+          new Intl.DateTimeFormat("en-US", { timeZone: tz });
+          localStorage.setItem("th_tz", tz);
+        } catch { /* not a zone this browser knows */ }
+      }
     } catch {
       return;
     }
@@ -241,6 +249,9 @@ export function formatDate(value, withTime = false) {
   const d = new Date(String(value).replace(" ", "T"));
   if (isNaN(d)) return "";
   const opts = withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "long" };
+  // deadlines and validity are the town's days and hours, wherever the reader is
+  const tz = localStorage.getItem("th_tz");
+  if (tz) opts.timeZone = tz;
   return new Intl.DateTimeFormat(locales[lang()], opts).format(d);
 }
 

@@ -18,6 +18,8 @@ async function load() {
       s.office_phone ? [h("dt", {}, t("help.phone")), h("dd", {}, h("a", { href: `tel:${s.office_phone.replace(/[^\d+]/g, "")}` }, s.office_phone))] : null,
       s.office_address ? [h("dt", {}, t("help.address")), h("dd", {}, s.office_address)] : null,
       hours ? [h("dt", {}, t("help.hours")), h("dd", {}, hours)] : null));
+    // no departments set up yet: no empty heading either
+    $("#departments").closest("section").hidden = depts.items.length === 0;
     $("#departments").replaceChildren(h("ul", { class: "cards" }, depts.items.map((d) => h("li", { class: "card" },
       h("h3", {}, pick(d, "name")),
       h("p", {}, pick(d, "description")),

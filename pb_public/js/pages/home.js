@@ -48,6 +48,8 @@ function render() {
   const dept = $("#department").value;
   const shownTypes = permitTypes.filter((x) => matches(x, words, dept));
   const shownCats = categories.filter((x) => matches(x, words, dept));
+  // a fresh install has no services yet: say so, not "nothing matches"
+  const none = permitTypes.length + categories.length === 0 ? t("home.empty") : t("home.none");
 
   $("#permits").replaceChildren(...(shownTypes.length ? shownTypes.map((p) => h("li", { class: "card" },
     h("h3", {}, h("a", { href: `/service.html?permit=${encodeURIComponent(p.code)}` }, pick(p, "name"))),
@@ -55,14 +57,14 @@ function render() {
       h("li", {}, deptName(p.department)),
       h("li", {}, p.fee > 0 ? t("home.fee", { fee: formatMoney(p.fee) }) : t("home.free")),
       p.turnaround_days ? h("li", {}, t("home.days", { days: p.turnaround_days })) : null),
-    h("p", {}, pick(p, "description")))) : [h("li", {}, t("home.none"))]));
+    h("p", {}, pick(p, "description")))) : [h("li", {}, none)]));
 
   $("#categories").replaceChildren(...(shownCats.length ? shownCats.map((c) => h("li", { class: "card" },
     h("h3", {}, h("a", { href: `/service.html?category=${encodeURIComponent(c.code)}` }, pick(c, "name"))),
     h("ul", { class: "meta" },
       h("li", {}, deptName(c.department)),
       h("li", {}, t("home.hours", { hours: c.resolve_hours }))),
-    h("p", {}, pick(c, "description")))) : [h("li", {}, t("home.none"))]));
+    h("p", {}, pick(c, "description")))) : [h("li", {}, none)]));
 
   $("#count").textContent = t("home.count", { n: shownTypes.length + shownCats.length });
 }

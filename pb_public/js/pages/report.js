@@ -73,8 +73,8 @@ function locate() {
 async function send(form) {
   const files = [...(form.photos.files || [])];
   const errors = {};
-  if (!form.category.value) errors.category = t("report.choose");
-  if (!form.description.value.trim()) errors.description = t("report.description");
+  if (!form.category.value) errors.category = t("report.category_needed");
+  if (!form.description.value.trim()) errors.description = t("report.description_needed");
   if (files.length > MAX_PHOTOS) errors.photos = t("report.too_many");
   if (Object.keys(errors).length) return showErrors(form, errors);
 
