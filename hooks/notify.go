@@ -61,11 +61,16 @@ func (p *Portal) permitVars(tx core.App, r *core.Record, lang i18n.Lang) map[str
 	vars := map[string]string{
 		"address": r.GetString("site_address"),
 		"number":  r.GetString("number"),
-		"link":    p.page(tx, p.permitKind(), r, false),
-		"noun":    lang.Noun("permit"),
+		// the application's reference from its submission (APP-2026-00042)
+		"reference_no": r.GetString("reference"),
+		"link":         p.page(tx, p.permitKind(), r, false),
+		"noun":         lang.Noun("permit"),
 	}
 	vars["type"] = nameOf(tx, "permit_types", r.GetString("permit_type"), lang)
 	vars["title"] = vars["type"] + " — " + vars["address"]
+	if ref := vars["reference_no"]; ref != "" {
+		vars["title"] = ref + " — " + vars["title"]
+	}
 	vars["department"] = nameOf(tx, "departments", r.GetString("department"), lang)
 	if exp := r.GetDateTime("expires_at"); !exp.IsZero() {
 		vars["expires"] = exp.Time().In(p.townLocation(tx)).Format("2006-01-02")

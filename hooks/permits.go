@@ -188,6 +188,15 @@ func (p *Portal) preparePermitAction(tx core.App, r *core.Record, c *change, in 
 			msg := lang.T("permit.missing_documents", joinList(missing, lang))
 			return fieldErrors(msg, map[string]fieldError{"documents": {"validation_missing_documents", msg}})
 		}
+		// the reference residents quote from now on; a resubmission keeps it
+		if r.GetString("reference") == "" {
+			year := now.In(p.townLocation(tx)).Year()
+			seq, err := nextSequence(tx, fmt.Sprintf("application:APP:%d", year))
+			if err != nil {
+				return err
+			}
+			r.Set("reference", fmt.Sprintf("APP-%d-%05d", year, seq))
+		}
 		r.Set("submitted_at", now)
 		if days := t.GetInt("turnaround_days"); days > 0 {
 			r.Set("review_due_at", now.AddDate(0, 0, days))

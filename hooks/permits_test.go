@@ -808,3 +808,71 @@ func TestActionsSayWhatSubmissionStillNeeds(t *testing.T) {
 		t.Errorf("a submitted application still lists what submission needs: %s", res.Body)
 	}
 }
+
+// TestApplicationsGetAReferenceWhenSubmitted: the first submission gives an
+// application its APP-YYYY-NNNNN reference (a resubmission keeps it); it is
+// in the emails, the resident's record and the staff queue's search.
+func TestApplicationsGetAReferenceWhenSubmitted(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if got := e.record(t, "permits", permitA).GetString("reference"); got != "" {
+		t.Fatalf("a draft has the reference %q", got)
+	}
+	step := func(id, action, body, role string) {
+		t.Helper()
+		if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+id+"/"+action, body, role); res.Status != 200 {
+			t.Fatalf("%s: %d %s", action, res.Status, res.Body)
+		}
+	}
+	step(permitA, "submit", "", roleResA)
+	if got := e.record(t, "permits", permitA).GetString("reference"); got != "APP-2026-00001" {
+		t.Fatalf("submitted with the reference %q", got)
+	}
+	step(permitA, "start_review", "", roleClerkX)
+	step(permitA, "request_changes", `{"comment":"Please mark the fence on the site plan."}`, roleClerkX)
+	step(permitA, "submit", "", roleResA)
+	if got := e.record(t, "permits", permitA).GetString("reference"); got != "APP-2026-00001" {
+		t.Errorf("resubmitted with the reference %q", got)
+	}
+	if n := e.count(t, "outbox", "permit = {:p} && kind = 'permit.submit' && subject ~ 'APP-2026-00001' && text ~ 'APP-2026-00001'", map[string]any{"p": permitA}); n != 2 {
+		t.Errorf("%d submission emails name the reference", n)
+	}
+	if res := e.do(t, http.MethodGet, "/api/collections/permits/records/"+permitA, nil, roleResA); !strings.Contains(res.Body, `"reference":"APP-2026-00001"`) {
+		t.Errorf("the resident's record: %s", res.Body)
+	}
+	if res := e.do(t, http.MethodGet, "/api/townhall/staff/queue?q=APP-2026-00001", nil, roleClerkX); !strings.Contains(res.Body, permitA) || !strings.Contains(res.Body, `"reference":"APP-2026-00001"`) {
+		t.Errorf("the queue's search by reference: %s", res.Body)
+	}
+	// a resident cannot write one
+	if res := e.do(t, http.MethodPatch, "/api/collections/permits/records/"+permitB, `{"reference":"APP-2026-99999"}`, roleResB); res.Status == 200 {
+		t.Errorf("a resident set a reference: %s", res.Body)
+	}
+}
+
+// TestApplicationReferencesForWhatWasSubmittedBefore: the migration gives
+// applications submitted before references existed theirs, in the order
+// they were submitted, and the counter goes on from there.
+func TestApplicationReferencesForWhatWasSubmittedBefore(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.setStatus(t, "permits", permitA, "submitted", map[string]any{"submitted_at": "2026-03-01 10:00:00.000Z"})
+	e.setStatus(t, "permits", permitB, "submitted", map[string]any{"submitted_at": "2026-02-01 10:00:00.000Z"})
+	var mig *core.Migration
+	for _, m := range core.AppMigrations.Items() {
+		if m.File == "1763900021_application_reference.go" {
+			mig = m
+		}
+	}
+	if mig == nil {
+		t.Fatal("migration 1763900021_application_reference.go not found")
+	}
+	if err := mig.Down(e.app); err != nil {
+		t.Fatal(err)
+	}
+	if err := mig.Up(e.app); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := e.record(t, "permits", permitA).GetString("reference"), e.record(t, "permits", permitB).GetString("reference"); a != "APP-2026-00002" || b != "APP-2026-00001" {
+		t.Errorf("backfilled A=%q B=%q, want A=APP-2026-00002 B=APP-2026-00001", a, b)
+	}
+}

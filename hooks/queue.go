@@ -63,6 +63,7 @@ type queueSource struct {
 	// key is the sort key: the deadline the department must meet now, or '~'.
 	key        string
 	reference  string // column
+	number     string // column also searched: the permit number once issued ("" for none)
 	service    string // column: permit type / category
 	place      string // column: address
 	person     string // column: the resident
@@ -77,7 +78,7 @@ type queueSource struct {
 var (
 	queuePermits = queueSource{
 		kind: "permit", table: "permits", prefix: "p", key: queuePermitKey,
-		reference: "number", service: "permit_type", place: "site_address",
+		reference: "reference", number: "number", service: "permit_type", place: "site_address",
 		person: "owner", personName: "applicant_name", escalation: "0",
 		visible: "status != 'draft' OR created_by != ''", hiddenState: "draft",
 	}
@@ -87,6 +88,15 @@ var (
 		person: "reporter", personName: "caller_name", escalation: "escalation_level",
 	}
 )
+
+// shown is the reference a row shows: the application's reference, or the
+// permit number of one issued before applications had references.
+func (s queueSource) shown() string {
+	if s.number == "" {
+		return s.reference
+	}
+	return fmt.Sprintf("COALESCE(NULLIF(%s, ''), %s)", s.reference, s.number)
+}
 
 // queueArm is one stream of the queue: a table with its part of the filter.
 type queueArm struct {
@@ -152,8 +162,15 @@ func (a queueArm) where(f queueFilter, walk bool, params dbx.Params) string {
 		exps = append(exps, dbx.NewExp(escalated))
 	}
 	if f.q != "" {
-		exps = append(exps, dbx.NewExp(fmt.Sprintf(`(%s LIKE {:q} ESCAPE '\' OR %s LIKE {:q} ESCAPE '\')`, s.reference, s.place),
-			dbx.Params{"q": "%" + likeEscape(f.q) + "%"}))
+		cols := []string{s.reference, s.place}
+		if s.number != "" {
+			cols = append(cols, s.number)
+		}
+		like := make([]string, len(cols))
+		for i, c := range cols {
+			like[i] = c + ` LIKE {:q} ESCAPE '\'`
+		}
+		exps = append(exps, dbx.NewExp("("+strings.Join(like, " OR ")+")", dbx.Params{"q": "%" + likeEscape(f.q) + "%"}))
 	}
 	if len(exps) == 0 {
 		return "1"
@@ -178,7 +195,7 @@ func (a queueArm) selectSQL(f queueFilter, walk bool, params dbx.Params) string 
 	return fmt.Sprintf(`SELECT '%s' AS kind, id, %s AS reference, %s AS service, %s AS place, status, department, assignee,
 		created, %s AS dkey, %s AS escalation_level, %s AS person, %s AS person_name
 		FROM %s WHERE %s`,
-		s.kind, s.reference, s.service, s.place, s.key, s.escalation, s.person, s.personName,
+		s.kind, s.shown(), s.service, s.place, s.key, s.escalation, s.person, s.personName,
 		s.table, where)
 }
 

@@ -17,7 +17,7 @@ async function load() {
       ? h("ul", { class: "cards" }, permits.items.map((p) => h("li", { class: "card" },
         h("h3", {}, h("a", { href: p.status === "draft" ? `/apply.html?id=${p.id}` : `/request.html?kind=permit&id=${p.id}` },
           pick(p.expand && p.expand.permit_type, "name"), p.site_address ? ` — ${p.site_address}` : "")),
-        h("p", {}, statusBadge("permit", p.status), " ", p.number ? h("strong", {}, p.number) : null),
+        h("p", {}, statusBadge("permit", p.status), " ", p.number || p.reference ? h("strong", {}, p.number || p.reference) : null),
         h("p", { class: "muted small" }, t("my.updated", { date: formatDate(p.updated) })),
         p.status === "draft" ? h("p", {}, h("a", { href: `/request.html?kind=permit&id=${p.id}` }, t("my.open"))) : null)))
       : h("p", {}, t("my.none_permits"), " ", h("a", { href: "/" }, t("nav.services"))));

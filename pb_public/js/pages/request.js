@@ -59,6 +59,7 @@ async function render() {
   const add = (label, value) => { if (value) facts.append(h("dt", {}, label), h("dd", {}, value)); };
   if (kind === "permit") {
     add(t("request.type"), pick(record.expand.permit_type, "name"));
+    add(t("request.reference"), record.reference);
     add(t("request.number"), record.number);
     add(t("request.address"), record.site_address);
     add(t("request.submitted"), formatDate(record.submitted_at));

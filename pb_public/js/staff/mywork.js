@@ -13,7 +13,7 @@ function table(rows, caption) {
     h("caption", { class: "visually-hidden" }, caption),
     h("thead", {}, h("tr", {}, ["Reference", "Request", "Status", "Deadline"].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, rows.map((r) => h("tr", {},
-      h("td", {}, r.reference || h("span", { class: "muted" }, "not issued")),
+      h("td", {}, r.reference || h("span", { class: "muted" }, "not submitted")),
       h("td", {}, h("a", { href: `/staff/request.html?kind=${r.kind}&id=${r.id}` }, r.title)),
       h("td", {}, statusBadge(r.kind, r.status)),
       h("td", {}, r.deadline ? formatDate(r.deadline, true) : "—", " ", deadlineBadge(r)))))));

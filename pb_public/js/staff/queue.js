@@ -105,7 +105,7 @@ async function render() {
     return;
   }
   body.replaceChildren(...(res.items.length ? res.items.map((r) => h("tr", {},
-    h("td", {}, r.reference || h("span", { class: "muted" }, "not issued")),
+    h("td", {}, r.reference || h("span", { class: "muted" }, "not submitted")),
     h("td", {}, h("a", { href: `/staff/request.html?kind=${r.kind}&id=${r.id}` }, r.title), h("div", { class: "small muted" }, r.applicant || "")),
     h("td", {}, statusBadge(r.kind, r.status)),
     h("td", {}, age(r.created)),

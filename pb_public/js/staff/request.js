@@ -81,7 +81,7 @@ async function refresh() {
 }
 
 function title() {
-  if (kind === "permit") return `${record.expand.permit_type ? record.expand.permit_type.name_en : "Permit"}${record.site_address ? ` — ${record.site_address}` : ""}`;
+  if (kind === "permit") return `${record.reference ? `${record.reference} — ` : ""}${record.expand.permit_type ? record.expand.permit_type.name_en : "Permit"}${record.site_address ? ` — ${record.site_address}` : ""}`;
   return `${record.reference} — ${record.expand.category ? record.expand.category.name_en : "Report"}`;
 }
 
@@ -203,7 +203,8 @@ function facts() {
   add("Department", record.expand.department && record.expand.department.name);
   add("Assigned to", record.expand.assignee ? record.expand.assignee.name : "Nobody");
   if (kind === "permit") {
-    add("Number", record.number);
+    add("Reference", record.reference || "Not submitted yet");
+    add("Permit number", record.number);
     add("Applicant", person(record.expand.owner) || [record.applicant_name, record.applicant_email, record.applicant_phone].filter(Boolean).join(", "));
     add("Site address", record.site_address);
     add("Filed by staff", record.expand.created_by && record.expand.created_by.name);
