@@ -398,7 +398,7 @@ func startServer(t *testing.T, dir string) (stop func()) {
 }
 
 // startServerAt is startServer that also gives the server's base URL.
-func startServerAt(t *testing.T, dir string) (stop func(), base string) {
+func startServerAt(t *testing.T, dir string, extra ...string) (stop func(), base string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -407,7 +407,7 @@ func startServerAt(t *testing.T, dir string) (stop func(), base string) {
 	addr := l.Addr().String()
 	base = "http://" + addr
 	l.Close()
-	cmd := exec.Command(binary, "serve", "--http", addr)
+	cmd := exec.Command(binary, append([]string{"serve", "--http", addr}, extra...)...)
 	cmd.Dir = dir
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -605,5 +605,19 @@ func TestRestoreFromTheDashboardKeepsNumbering(t *testing.T) {
 		if restored[key] < n {
 			t.Errorf("counter %s is back at %d after the restore: numbers up to %d are on certificates", key, restored[key], n)
 		}
+	}
+}
+
+// TestServeSetsThePublicAddress: `serve --public-url` saves the address links
+// and QR codes start with (check then says so); a bad one stops the start.
+func TestServeSetsThePublicAddress(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := run(t, dir, "serve", "--http", "127.0.0.1:1", "--public-url", "permits.pinecounty.gov"); code == 0 || !strings.Contains(out, "must start with https://") {
+		t.Fatalf("serve with a bad --public-url exited %d:\n%s", code, out)
+	}
+	stop, _ := startServerAt(t, dir, "--public-url", "https://permits.pinecounty.gov/")
+	stop()
+	if _, out := run(t, dir, "check"); !strings.Contains(out, "ok    public address") || !strings.Contains(out, "https://permits.pinecounty.gov") {
+		t.Errorf("check after serve --public-url:\n%s", out)
 	}
 }

@@ -3,7 +3,6 @@ package hooks
 import (
 	"fmt"
 	"net/mail"
-	"net/url"
 	"os/exec"
 	"strings"
 	"time"
@@ -41,8 +40,15 @@ func (p *Portal) CheckConfiguration() []Finding {
 	} else {
 		add("ok", "administrator", "%d administrator account(s)", n)
 	}
-	if u, err := url.Parse(s.Meta.AppURL); err != nil || u.Host == "" || strings.HasPrefix(u.Hostname(), "localhost") || strings.HasPrefix(u.Hostname(), "127.") {
-		add("warn", "public address", "Application URL is %q: links in emails will not work for residents (dashboard → Settings → Application)", s.Meta.AppURL)
+	if p.PublicURLIsLoopback() {
+		// a server that others can reach sends links only this machine can open
+		if addr, serving := servedAt(app.DataDir()); serving && ListensBeyondLoopback(addr) {
+			add("fail", "public address", "the server listens on %s but links in emails and QR codes point to %q, which only this machine can open: "+
+				"restart it with `townhall serve --public-url https://your.portal.address` (or set Settings → Application → URL)", addr, s.Meta.AppURL)
+		} else {
+			add("warn", "public address", "links in emails and QR codes point to %q, which only this machine can open: "+
+				"start with `townhall serve --public-url https://your.portal.address` (or `townhall serve your.portal.address`)", s.Meta.AppURL)
+		}
 	} else {
 		add("ok", "public address", "%s", s.Meta.AppURL)
 	}

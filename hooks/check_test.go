@@ -80,3 +80,66 @@ func TestSendTestMail(t *testing.T) {
 		t.Error("a bad address was accepted")
 	}
 }
+
+// TestPublicURL: addresses are checked and written one way; loopback
+// addresses and servers are told apart.
+func TestPublicURL(t *testing.T) {
+	for _, c := range []struct{ in, want, err string }{
+		{"https://permits.pinecounty.gov/", "https://permits.pinecounty.gov", ""},
+		{" https://pinecounty.gov/portal/ ", "https://pinecounty.gov/portal", ""},
+		{"http://10.0.0.5:8090", "http://10.0.0.5:8090", ""},
+		{"permits.pinecounty.gov", "", "must start with https://"},
+		{"ftp://pinecounty.gov", "", "must start with https://"},
+		{"https://", "", "no host name"},
+		{"https://pinecounty.gov/?a=1", "", "only the site's address"},
+		{"https://user:pw@pinecounty.gov", "", "only the site's address"},
+	} {
+		got, err := ParsePublicURL(c.in)
+		if got != c.want || (c.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("ParsePublicURL(%q) = %q, %v; want %q, %q", c.in, got, err, c.want, c.err)
+		}
+	}
+	for addr, beyond := range map[string]bool{"127.0.0.1:8090": false, "localhost:8090": false, "[::1]:8090": false,
+		"0.0.0.0:8090": true, ":8090": true, "10.0.0.5:80": true, "permits.pinecounty.gov": true} {
+		if got := ListensBeyondLoopback(addr); got != beyond {
+			t.Errorf("ListensBeyondLoopback(%q) = %v", addr, got)
+		}
+	}
+}
+
+// TestCheckFailsOnALoopbackAddressServedToOthers: check fails while links
+// point to localhost and a server on this folder listens for other machines;
+// it only warns for a server on localhost, and is content once it is set.
+func TestCheckFailsOnALoopbackAddressServedToOthers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p := e.portal
+	level := func() (string, string) {
+		for _, f := range p.CheckConfiguration() {
+			if f.Subject == "public address" {
+				return f.Level, f.Message
+			}
+		}
+		return "", ""
+	}
+	e.app.Settings().Meta.AppURL = "http://localhost:8090"
+	if l, msg := level(); l != "warn" {
+		t.Errorf("no server, localhost: %s %s", l, msg)
+	}
+	if err := writeServerMarker(e.app.DataDir(), "0.0.0.0:8090"); err != nil {
+		t.Fatal(err)
+	}
+	defer removeServerMarker(e.app.DataDir())
+	if l, msg := level(); l != "fail" || !strings.Contains(msg, "--public-url") {
+		t.Errorf("a server for others, localhost links: %s %s", l, msg)
+	}
+	if _, err := p.SetPublicURL("https://permits.pinecounty.gov/"); err != nil {
+		t.Fatal(err)
+	}
+	if l, msg := level(); l != "ok" || msg != "https://permits.pinecounty.gov" {
+		t.Errorf("after setting the address: %s %s", l, msg)
+	}
+	if _, err := p.SetPublicURL("permits.pinecounty.gov"); err == nil {
+		t.Error("saved an address without a scheme")
+	}
+}

@@ -93,12 +93,36 @@ func healthCommand() *cobra.Command {
 	return c
 }
 
-// wrapServe adds --demo to serve: seed the demo county, then start.
+// wrapServe adds --demo and --public-url to serve: seed the demo county,
+// save the public address (given, or https:// and the first domain of
+// `serve <domain>`), then start.
 func wrapServe(app *pocketbase.PocketBase, portal *hooks.Portal, serve *cobra.Command) {
 	var withDemo bool
+	var publicURL string
 	serve.Flags().BoolVar(&withDemo, "demo", false, "add the demo county (departments, services, accounts, requests) before starting")
+	serve.Flags().StringVar(&publicURL, "public-url", "", "the `URL` residents use to reach the portal (behind a reverse proxy, for example https://permits.pinecounty.gov); "+
+		"links in emails and QR codes start with it")
 	run := serve.RunE
 	serve.RunE = func(cmd *cobra.Command, args []string) error {
+		switch {
+		case publicURL != "":
+			saved, err := portal.SetPublicURL(publicURL)
+			if err != nil {
+				return fmt.Errorf("--public-url: %w", err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Public address: %s\n", saved)
+		case len(args) > 0 && portal.PublicURLIsLoopback():
+			saved, err := portal.SetPublicURL("https://" + args[0])
+			if err != nil {
+				return fmt.Errorf("the domain %q: %w", args[0], err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Public address: %s\n", saved)
+		default:
+			if addr, _ := cmd.Flags().GetString("http"); hooks.ListensBeyondLoopback(addr) && portal.PublicURLIsLoopback() {
+				fmt.Fprintf(cmd.ErrOrStderr(), "Warning: links in emails and QR codes point to %s; start with --public-url https://your.portal.address\n",
+					app.Settings().Meta.AppURL)
+			}
+		}
 		if withDemo {
 			if err := seedDemo(app, portal, os.Stdout); err != nil {
 				return err
