@@ -367,9 +367,15 @@ func TestTheAccountsLanguageWins(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	fresh, _ := srv.app.FindRecordById("users", john.Id)
-	if fresh.GetString("language") != "es" {
-		t.Errorf("the profile says %q after switching to Spanish", fresh.GetString("language"))
+	// the page shows Spanish at once and saves the profile just after
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		fresh, _ := srv.app.FindRecordById("users", john.Id)
+		if fresh.GetString("language") == "es" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the profile says %q after switching to Spanish", fresh.GetString("language"))
+		}
 	}
 }
 
