@@ -102,6 +102,23 @@ func TestHelpExplainsTheDataFolder(t *testing.T) {
 	}
 }
 
+// TestHelpAndVersionSpeakPlainly: the help has none of PocketBase's
+// leftovers ("aka.", "default to") and --version says which build it is.
+func TestHelpAndVersionSpeakPlainly(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}} {
+		_, out := run(t, t.TempDir(), args...)
+		for _, bad := range []string{"aka.", "default to", "(default none)"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%v says %q:\n%s", args, bad, out)
+			}
+		}
+	}
+	code, out := run(t, t.TempDir(), "--version")
+	if code != 0 || !strings.HasPrefix(out, "townhall ") || strings.Contains(out, "untracked") {
+		t.Errorf("--version exited %d: %q", code, out)
+	}
+}
+
 // TestServeDemo is the README's first command on a fresh folder: the portal
 // comes up with demo data, healthy, with the site and the dashboard.
 func TestServeDemo(t *testing.T) {
@@ -268,7 +285,7 @@ func TestCheckCommand(t *testing.T) {
 	}
 	// no mail server: residents could not confirm their accounts, so it fails
 	code, out := run(t, dir, "check")
-	if code != 1 || !strings.Contains(out, "FAIL  mail") || !strings.Contains(out, "1 problem(s)") {
+	if code != 1 || !strings.Contains(out, "FAIL  mail") || !strings.Contains(out, "1 problem,") {
 		t.Fatalf("check on the demo exited %d:\n%s", code, out)
 	}
 

@@ -35,10 +35,11 @@ func (p *Portal) CheckConfiguration() []Finding {
 	}
 	s := app.Settings()
 
-	if n, _ := app.CountRecords(core.CollectionNameSuperusers); n == 0 {
+	// the account PocketBase's installer creates for its first-start link is not an administrator
+	if n, _ := app.CountRecords(core.CollectionNameSuperusers, dbx.Not(dbx.HashExp{"email": core.DefaultInstallerEmail})); n == 0 {
 		add("warn", "administrator", "no administrator yet: run `townhall superuser upsert you@county.gov 'a-long-password'`")
 	} else {
-		add("ok", "administrator", "%d administrator account(s)", n)
+		add("ok", "administrator", "%s", count(n, "administrator account", "administrator accounts"))
 	}
 	if p.PublicURLIsLoopback() {
 		// a server that others can reach sends links only this machine can open
@@ -111,10 +112,11 @@ func (p *Portal) CheckConfiguration() []Finding {
 			add("warn", "category "+c.GetString("code"), "no SLA hours: its reports never fall due or escalate")
 		}
 	}
-	add("ok", "services", "%d active permit type(s), %d active problem categor(y/ies)", len(types), len(cats))
+	add("ok", "services", "%s, %s", count(len(types), "active permit type", "active permit types"),
+		count(len(cats), "active problem category", "active problem categories"))
 
 	if n, _ := app.CountRecords("outbox", dbx.HashExp{"status": "failed"}); n > 0 {
-		add("warn", "outbox", "%d email(s) gave up after repeated failures (see the outbox collection's last_error)", n)
+		add("warn", "outbox", "%s gave up after repeated failures (see the outbox collection's last_error)", count(n, "email", "emails"))
 	}
 	hourAgo := p.now().UTC().Add(-time.Hour).Format("2006-01-02 15:04:05.000Z")
 	var stuck int
@@ -122,7 +124,7 @@ func (p *Portal) CheckConfiguration() []Finding {
 		Where(dbx.HashExp{"status": "pending"}).
 		AndWhere(dbx.NewExp("created < {:t}", dbx.Params{"t": hourAgo})).Row(&stuck)
 	if stuck > 0 {
-		add("warn", "outbox", "%d email(s) waiting for over an hour: is the mail server reachable?", stuck)
+		add("warn", "outbox", "%s waiting for over an hour: is the mail server reachable?", count(stuck, "email", "emails"))
 	}
 	return append(out, p.numberingFindings()...)
 }
@@ -153,4 +155,12 @@ func (p *Portal) SendTestMail(address string) error {
 		Text:    body,
 		HTML:    textToHTML(body),
 	})
+}
+
+// count writes a number with its noun: "1 email", "3 emails".
+func count[N int | int64](n N, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/pocketbase/core"
+
 	"github.com/townhall-portal/townhall/internal/smtpsend/smtptest"
 )
 
@@ -141,5 +143,40 @@ func TestCheckFailsOnALoopbackAddressServedToOthers(t *testing.T) {
 	}
 	if _, err := p.SetPublicURL("permits.pinecounty.gov"); err == nil {
 		t.Error("saved an address without a scheme")
+	}
+}
+
+// TestCheckDoesNotCountTheInstallersAccount: PocketBase's first-start
+// installer account is not an administrator; real ones are counted in words.
+func TestCheckDoesNotCountTheInstallersAccount(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin := func() (string, string) {
+		for _, f := range e.portal.CheckConfiguration() {
+			if f.Subject == "administrator" {
+				return f.Level, f.Message
+			}
+		}
+		return "", ""
+	}
+	if l, msg := admin(); l != "ok" || msg != "1 administrator account" {
+		t.Errorf("one administrator: %s %q", l, msg)
+	}
+	real, err := e.app.FindAuthRecordByEmail(core.CollectionNameSuperusers, "admin@county.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := real.Collection()
+	placeholder := core.NewRecord(col)
+	placeholder.SetEmail(core.DefaultInstallerEmail)
+	placeholder.SetPassword("installer-placeholder-password")
+	if err := e.app.Save(placeholder); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.Delete(real); err != nil {
+		t.Fatal(err)
+	}
+	if l, msg := admin(); l != "warn" || !strings.Contains(msg, "no administrator yet") {
+		t.Errorf("only the installer's account: %s %q", l, msg)
 	}
 }

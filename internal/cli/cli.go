@@ -19,6 +19,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/osutils"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/townhall-portal/townhall/hooks"
 )
@@ -42,9 +43,14 @@ func NewApp() *pocketbase.PocketBase {
 		"permits and report problems, a staff console at /staff/ and an administration dashboard at /_/.\n\n" +
 		"All data (database, uploads, backups) lives in one folder: ./pb_data in the working\n" +
 		"directory unless --dir points elsewhere."
-	if f := app.RootCmd.PersistentFlags().Lookup("dir"); f != nil {
-		f.Usage = "the data folder (database, uploaded files, backups); relative paths start\nat the working directory"
-	}
+	app.RootCmd.Version = BuildVersion()
+	app.RootCmd.SetVersionTemplate("townhall {{.Version}}\n")
+	flagHelp(app.RootCmd.PersistentFlags(), map[string]string{
+		"dir":           "the data folder (database, uploaded files, backups); relative paths start\nat the working directory",
+		"dev":           "development mode: print logs and SQL statements to the console",
+		"encryptionEnv": "the environment variable holding a 32-character key that encrypts the\nstored settings (default: settings are not encrypted)",
+		"queryTimeout":  "how long a database query may run, in seconds",
+	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		limitMemory()
 		idleMemory.Do(func() { go returnIdleMemory(idleCheckEvery) })
@@ -111,6 +117,60 @@ func returnIdleMemory(every time.Duration) {
 	}
 }
 
+// Version is the release, set at build time with
+// -ldflags "-X github.com/townhall-portal/townhall/internal/cli.Version=1.4.0";
+// without it BuildVersion reads what Go recorded in the binary.
+var Version = ""
+
+// BuildVersion is the version --version prints: the release set at build
+// time, the module version (go install …@v1.4.0), or the commit the binary
+// was built from, with "-modified" when the work tree had changes.
+func BuildVersion() string {
+	if Version != "" {
+		return Version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown (built without module information)"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, at, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = "-modified"
+			}
+		}
+	}
+	if rev == "" {
+		return "development build (no version control information)"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	v := "commit " + rev + modified
+	if at != "" {
+		v += " (" + at + ")"
+	}
+	return v
+}
+
+// flagHelp rewrites the help of flags PocketBase defines, in our words.
+func flagHelp(flags *pflag.FlagSet, usage map[string]string) {
+	for name, text := range usage {
+		if f := flags.Lookup(name); f != nil {
+			f.Usage = text
+		}
+	}
+}
+
 // IsGoRun reports whether the binary was started by `go run` (development).
 func IsGoRun() bool {
 	return osutils.IsProbablyGoRun()
@@ -130,6 +190,12 @@ func Execute(app *pocketbase.PocketBase, portal *hooks.Portal) int {
 // ExecuteArgs is Execute with explicit arguments.
 func ExecuteArgs(app *pocketbase.PocketBase, portal *hooks.Portal, args []string) int {
 	serve := cmd.NewServeCommand(app, true)
+	serve.Short = "Start the portal (on 127.0.0.1:8090, or on ports 80 and 443 for a domain)"
+	flagHelp(serve.PersistentFlags(), map[string]string{
+		"http":    "the address and port to listen on for HTTP\n(default 127.0.0.1:8090; with a domain, 0.0.0.0:80)",
+		"https":   "the address and port to listen on for HTTPS, with a Let's Encrypt certificate\n(default: none; with a domain, 0.0.0.0:443, and HTTP is redirected to HTTPS)",
+		"origins": "the origins allowed to call the API from other sites (CORS)",
+	})
 	wrapServe(app, portal, serve)
 	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app))
 	app.RootCmd.AddCommand(serve)

@@ -175,10 +175,10 @@ func escalateCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Co
 				// another process (the server's own escalation job, a backup)
 				// held the database: those reports are still due and the
 				// server's next run escalates them
-				fmt.Fprintf(out, "%d report(s) left for the next run: the database stayed busy.\n", deferred)
+				fmt.Fprintf(out, "%s left for the next run: the database stayed busy.\n", plural(deferred, "report", "reports"))
 			}
 			if failed > 0 {
-				return fmt.Errorf("%d report(s) could not be escalated (see above)", failed)
+				return fmt.Errorf("%s could not be escalated (see above)", plural(failed, "report", "reports"))
 			}
 			return nil
 		},
@@ -221,9 +221,9 @@ func checkCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Comma
 					fmt.Fprintf(out, "ok    %-28s the mail server accepted a test message to %s: check that it arrived\n", "test email", sendTest)
 				}
 			}
-			fmt.Fprintf(out, "\n%d problem(s), %d warning(s).\n", failed, warned)
+			fmt.Fprintf(out, "\n%s, %s.\n", plural(failed, "problem", "problems"), plural(warned, "warning", "warnings"))
 			if failed > 0 {
-				return fmt.Errorf("%d problem(s) need fixing", failed)
+				return fmt.Errorf("%s to fix", plural(failed, "problem", "problems"))
 			}
 			return nil
 		},
@@ -347,4 +347,12 @@ func stageBackup(app core.App, arg string, out io.Writer) (string, error) {
 	}
 	fmt.Fprintf(out, "Copied %s into the backups folder as %s.\n", arg, name)
 	return name, nil
+}
+
+// plural writes a number with its noun: "1 problem", "2 problems".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
