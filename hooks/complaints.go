@@ -86,6 +86,11 @@ func (p *Portal) registerComplaints() {
 			if err := e.Next(); err != nil {
 				return err
 			}
+			// every report's history starts with it being reported (as an
+			// application's starts with its submission)
+			if err := p.appendEvent(tx, p.complaintKind(), r, event{Action: "reported", To: r.GetString("status"), Public: true, Actor: reporterOf(tx, r)}); err != nil {
+				return err
+			}
 			return p.notifyNewComplaint(tx, r)
 		})
 	})
@@ -324,4 +329,16 @@ func (p *Portal) CloseResolvedReports() (int, error) {
 		done++
 	}
 	return done, nil
+}
+
+// reporterOf is who filed report r: the resident, the staff member who took
+// it at the counter or on the phone, or the system (another channel).
+func reporterOf(tx core.App, r *core.Record) Actor {
+	if s, err := tx.FindRecordById("staff", r.GetString("created_by")); err == nil {
+		return StaffActor(s)
+	}
+	if u, err := tx.FindRecordById("users", r.GetString("reporter")); err == nil {
+		return ResidentActor(u)
+	}
+	return SystemActor()
 }

@@ -55,6 +55,10 @@ func TestFilingAReport(t *testing.T) {
 	if n := e.count(t, "outbox", "complaint = {:c} && to = 'a@resident.test' && kind = 'complaint.received'", map[string]any{"c": id}); n != 1 {
 		t.Errorf("%d receipts to the reporter", n)
 	}
+	// the history starts with "reported", by the resident, public
+	if n := e.count(t, "events", "complaint = {:c} && action = 'reported' && public = true && actor_user = {:u} && to_status = 'new'", map[string]any{"c": id, "u": resA}); n != 1 {
+		t.Errorf("%d 'reported' events by the resident", n)
+	}
 
 	// no map point: (0,0) is not a place
 	id = fileReport(t, e, roleResA, `{"category":"`+catX+`","reporter":"`+resA+`","description":"Pothole","address":"5 Elm Street"}`)
@@ -132,6 +136,9 @@ func TestStaffFileForACaller(t *testing.T) {
 	}
 	if n := e.count(t, "outbox", "complaint = {:c} && to = 'walter@caller.test'", map[string]any{"c": id}); n != 1 {
 		t.Errorf("the caller got %d emails", n)
+	}
+	if n := e.count(t, "events", "complaint = {:c} && action = 'reported' && actor_staff = {:s}", map[string]any{"c": id, "s": clerkY}); n != 1 {
+		t.Errorf("%d 'reported' events by the clerk who took the call", n)
 	}
 	// the caller follows by email: acknowledgement and resolution reach them
 	for _, step := range []struct{ action, body string }{{"acknowledge", ""}, {"resolve", `{"comment":"Tyres collected."}`}} {

@@ -198,8 +198,9 @@ func (p *Portal) preparePermitAction(tx core.App, r *core.Record, c *change, in 
 			r.Set("reference", fmt.Sprintf("APP-%d-%05d", year, seq))
 		}
 		r.Set("submitted_at", now)
+		// the promised turnaround is in business days of the town's calendar
 		if days := t.GetInt("turnaround_days"); days > 0 {
-			r.Set("review_due_at", now.AddDate(0, 0, days))
+			r.Set("review_due_at", p.townSettings(tx).Calendar.AddBusinessDays(now, days))
 		}
 	case "approve", "deny":
 		r.Set("decided_at", now)

@@ -309,7 +309,8 @@ func TestFullPermitJourney(t *testing.T) {
 	}
 	step("submit", "", roleResA)
 	r := e.record(t, "permits", permitA)
-	if r.GetDateTime("submitted_at").Time() != testStart || r.GetDateTime("review_due_at").Time() != testStart.AddDate(0, 0, 10) {
+	// 10 business days from Tuesday 17 November: Tuesday 1 December at closing (17:00 in Chicago)
+	if r.GetDateTime("submitted_at").Time() != testStart || !r.GetDateTime("review_due_at").Time().Equal(time.Date(2026, 12, 1, 23, 0, 0, 0, time.UTC)) {
 		t.Errorf("submitted %v due %v", r.GetDateTime("submitted_at"), r.GetDateTime("review_due_at"))
 	}
 	step("start_review", "", roleClerkX)

@@ -43,6 +43,8 @@ var staff = []m{
 		"department": "demodeptwork001"},
 	{"id": "demostaffsup001", "email": "supervisor@pinecounty.example", "name": "Sam Okafor", "role": "supervisor",
 		"department": "demodeptplan001"},
+	{"id": "demostaffcty001", "email": "countyclerk@pinecounty.example", "name": "Rosa Alvarez", "role": "clerk",
+		"department": "demodeptclrk001"},
 	{"id": "demostaffdir001", "email": "director@pinecounty.example", "name": "Diane Moreau", "role": "director"},
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -54,7 +55,17 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	for key := range first {
 		counts[strings.SplitN(key, "/", 2)[0]]++
 	}
-	want := map[string]int{"departments": 3, "permit_types": 4, "complaint_categories": 6, "users": 2, "_superusers": 1}
+	want := map[string]int{"departments": 3, "permit_types": 4, "complaint_categories": 6, "users": 2, "_superusers": 1, "staff": 5}
+	// every department has somebody to work what it owns
+	depts, err := app.FindAllRecords("departments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range depts {
+		if n, _ := app.CountRecords("staff", dbx.HashExp{"department": d.Id, "active": true}); n == 0 {
+			t.Errorf("department %s has no staff", d.GetString("name"))
+		}
+	}
 	for col, n := range want {
 		if counts[col] != n {
 			t.Errorf("%s: %d records, want %d", col, counts[col], n)

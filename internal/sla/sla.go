@@ -420,3 +420,29 @@ func earlier(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// AddBusinessDays returns the closing time of the n-th working day after
+// start's own day, in UTC: a promise such as "decided within 10 business
+// days" skips weekends and holidays as report deadlines do. n <= 0 gives the
+// closing time of start's day, or of the next working day when start's day
+// is not one. n above ten years of days is clamped.
+func (c Calendar) AddBusinessDays(start time.Time, n int) time.Time {
+	cf := c.conf()
+	n = min(n, 3653)
+	dn := cf.localDay(start)
+	// every week has a working day and each holiday removes at most one,
+	// so the n-th turns up within this many days
+	limit := 7 * (int64(max(n, 0)) + 1 + int64(len(cf.holidays)))
+	first := int64(1)
+	if n <= 0 {
+		first, n = 0, 1
+	}
+	for i := first; i <= limit; i++ {
+		if _, cl, ok := cf.window(dn + i); ok {
+			if n--; n == 0 {
+				return cl.UTC()
+			}
+		}
+	}
+	return start.UTC() // not reached: a calendar has a working day
+}

@@ -576,3 +576,28 @@ func TestExtremeInputs(t *testing.T) {
 		}
 	}
 }
+
+func TestAddBusinessDays(t *testing.T) {
+	chi := mustLoc(t, "America/Chicago")
+	cal := mustCal(t, "America/Chicago", weekdays, "08:00", "17:00", []string{"2026-11-26"})
+	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, chi) }
+	for _, c := range []struct {
+		name  string
+		start time.Time
+		n     int
+		want  time.Time
+	}{
+		{"10 days over a weekend and Thanksgiving", at(2026, 11, 17, 9, 0), 10, at(2026, 12, 2, 17, 0)},
+		{"1 day from a Friday evening", at(2026, 11, 20, 22, 0), 1, at(2026, 11, 23, 17, 0)},
+		{"1 day from the eve of a holiday", at(2026, 11, 25, 10, 0), 1, at(2026, 11, 27, 17, 0)},
+		{"submitted on a Saturday", at(2026, 11, 21, 10, 0), 1, at(2026, 11, 23, 17, 0)},
+		{"0 days on a working day", at(2026, 11, 17, 9, 0), 0, at(2026, 11, 17, 17, 0)},
+		{"0 days on a Sunday", at(2026, 11, 22, 9, 0), 0, at(2026, 11, 23, 17, 0)},
+		{"across the spring clock change", at(2027, 3, 12, 9, 0), 1, at(2027, 3, 15, 17, 0)},
+		{"late evening UTC is still the local day", time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC), 1, at(2026, 11, 18, 17, 0)},
+	} {
+		if got := cal.AddBusinessDays(c.start, c.n); !got.Equal(c.want) || got.Location() != time.UTC {
+			t.Errorf("%s: %v + %d business days = %v, want %v", c.name, c.start, c.n, got, c.want.UTC())
+		}
+	}
+}
