@@ -570,3 +570,40 @@ func TestDatesReadInTheTownsTimeZone(t *testing.T) {
 		t.Errorf("05:30 UTC reads %q in Tokyo; the town (Chicago) says Dec 1, 2026, 11:30 PM", got)
 	}
 }
+
+// TestMyDataDownloadAndDelete: from the profile a resident downloads their
+// data as a zip and deletes their account with their password; the privacy
+// page is linked from the footer.
+func TestMyDataDownloadAndDelete(t *testing.T) {
+	// a resident of their own, so the demo residents stay for other tests
+	col, _ := srv.app.FindCollectionByNameOrId("users")
+	u := core.NewRecord(col)
+	u.SetEmail("leaving@example.com")
+	u.SetPassword("a-long-and-unusual-passphrase")
+	u.SetVerified(true)
+	u.Set("name", "Lee Leaving")
+	u.Set("language", "en")
+	if err := srv.app.Save(u); err != nil {
+		t.Fatal(err)
+	}
+	p := newPage(t, 1280)
+	p.signIn("leaving@example.com", "a-long-and-unusual-passphrase")
+	p.open("/profile.html")
+	p.waitFor("#delete-account")
+	p.waitFor("#site-footer a[href='/privacy.html']")
+	p.click("#download-data")
+	p.waitText("#data-status", "my-data-")
+	p.click("#delete-account button[type=submit]")
+	p.waitText(".error-summary", "current password")
+	p.axe("profile: delete needs the password")
+	p.fill("#delete-password", "a-long-and-unusual-passphrase")
+	p.click("#delete-account button[type=submit]")
+	p.waitText("#deleted", "Your account is deleted")
+	if _, err := srv.app.FindAuthRecordByEmail("users", "leaving@example.com"); err == nil {
+		t.Error("the account is still there")
+	}
+	if !eval[bool](p, `!!document.querySelector(".site-header a[href='/signin.html']")`) {
+		t.Error("after deleting, the header does not offer to sign in")
+	}
+	p.shot("profile_deleted")
+}

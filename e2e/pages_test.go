@@ -42,6 +42,7 @@ var residentPages = []struct {
 	{"/verify.html?number=FNC-2026-00001", "#result .notice", false},
 	{"/problems.html", "#list .card", false},
 	{"/help.html", "#departments .card", false},
+	{"/privacy.html", "#privacy-list dd", false},
 	{"/404.html", "main h1", false},
 	{"/apply.html?type=BLD", "#application", true},
 	{"/apply.html?id=demopermit00001", "#application", true},

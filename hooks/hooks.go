@@ -63,6 +63,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerAccounts()
 	p.registerAccountMail()
 	p.registerCounter()
+	p.registerMyData()
 	p.registerPermits()
 	p.registerComplaints()
 	p.registerFeedback()

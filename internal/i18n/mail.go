@@ -64,6 +64,10 @@ var mailMessages = map[string]text{
 	"mail.permit.new.body": {"{applicant} submitted a {type} application for {address}.\n\nReview it in the staff console: {link}",
 		"{applicant} envió una solicitud de {type} para {address}.\n\nRevísela en la consola del personal: {link}"},
 
+	"mail.account_deleted.subject": {"Your account is deleted", "Su cuenta fue eliminada"},
+	"mail.account_deleted.body": {"As you asked, your account is deleted. Your drafts and the documents you uploaded are gone; open applications were withdrawn. The requests you submitted stay as public records without your name, contact details or the address you gave. This is the last email you will get from us.",
+		"Como pidió, su cuenta fue eliminada. Sus borradores y los documentos que subió se borraron; las solicitudes abiertas se retiraron. Las solicitudes y reportes que envió quedan como registros públicos sin su nombre, sus datos de contacto ni la dirección que dio. Este es el último correo que recibirá de nosotros."},
+
 	"mail.comment.subject":       {"New message about your {noun}: {title}", "Nuevo mensaje sobre su {noun}: {title}"},
 	"mail.comment.body":          {"{actor} wrote:\n\n{comment}\n\n{link}", "{actor} escribió:\n\n{comment}\n\n{link}"},
 	"mail.comment_staff.subject": {"Resident comment: {title}", "Comentario del residente: {title}"},

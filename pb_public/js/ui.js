@@ -152,7 +152,8 @@ function drawFooter() {
   if (!footer) return;
   footer.className = "site-footer";
   footer.replaceChildren(h("div", { class: "inner" },
-    h("p", {}, t("footer.text"), " ", h("a", { href: "/help.html" }, t("footer.contact")))));
+    h("p", {}, t("footer.text"), " ", h("a", { href: "/help.html" }, t("footer.contact")), " · ",
+      h("a", { href: "/privacy.html" }, t("footer.privacy")))));
 }
 
 function ensureLiveRegion() {

@@ -1,8 +1,8 @@
 // profile.js — the resident's name, phone, address and language; a copy of
 // their data; closing the account.
-import { auth, getRecord, updateRecord, updateStoredRecord, deleteRecord, list, signOut, eq, requestEmailChange, ApiError } from "../api.js";
+import { auth, getRecord, updateRecord, updateStoredRecord, request, signOut, requestEmailChange } from "../api.js";
 import { t, setLang } from "../i18n.js";
-import { $, h, initPage, showApiError, showErrors, announce, busy, notice } from "../ui.js";
+import { $, h, initPage, refreshHeader, showApiError, showErrors, announce, busy, notice } from "../ui.js";
 
 const user = initPage({ requireSignIn: true });
 const box = $("#content");
@@ -76,42 +76,58 @@ async function load() {
     }
   });
 
+  const password = h("input", { type: "password", id: "delete-password", name: "password", autocomplete: "current-password" });
+  const deleteForm = h("form", { id: "delete-account", novalidate: true },
+    h("h3", {}, t("profile.delete")),
+    h("p", {}, t("profile.delete_explain")),
+    h("div", { class: "field" }, h("label", { for: "delete-password" }, t("profile.delete_password")), password),
+    h("div", { class: "button-row" }, h("button", { class: "button danger", type: "submit" }, t("profile.delete"))));
+  deleteForm.addEventListener("submit", (ev) => { ev.preventDefault(); closeAccount(deleteForm); });
   const data = h("section", { "aria-labelledby": "data-h" }, h("h2", { id: "data-h" }, t("profile.data")),
+    h("p", {}, t("profile.data_intro"), " ", h("a", { href: "/privacy.html" }, t("privacy.title"))),
     h("div", { class: "button-row" },
-      h("button", { type: "button", class: "button secondary", onclick: () => download(me) }, t("profile.download")),
-      h("button", { type: "button", class: "button danger", onclick: () => closeAccount(me) }, t("profile.delete"))),
-    h("div", { id: "data-status", "aria-live": "polite" }));
+      h("button", { type: "button", class: "button secondary", id: "download-data", onclick: (ev) => download(ev.target) }, t("profile.download"))),
+    h("div", { id: "data-status", "aria-live": "polite" }),
+    deleteForm);
   box.replaceChildren(form, emailForm, data);
 }
 
-async function download(me) {
-  const all = async (collection, filter) => (await list(collection, { filter, perPage: 500 })).items;
-  const dump = {
-    account: me,
-    permits: await all("permits", eq("owner", me.id)),
-    // reports followed through a merged duplicate show no reporter: only your own are yours
-    reports: (await all("complaints", "")).filter((r) => r.reporter === me.id),
-    documents: await all("documents", eq("owner", me.id)),
-    history: await all("events", ""),
-    ratings: await all("feedback", eq("author", me.id)),
-  };
-  const url = URL.createObjectURL(new Blob([JSON.stringify(dump, null, 2)], { type: "application/json" }));
-  const a = h("a", { href: url, download: "my-townhall-data.json" });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  URL.revokeObjectURL(url);
+/** download saves the server's zip of everything the portal holds about the resident. */
+async function download(button) {
+  busy(button, true);
+  try {
+    const res = await fetch("/api/townhall/account/export", { headers: { Authorization: auth().token, "Accept-Language": document.documentElement.lang } });
+    if (!res.ok) throw new Error(String(res.status));
+    const url = URL.createObjectURL(await res.blob());
+    const name = (/filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") || "") || [])[1] || "my-data.zip";
+    const a = h("a", { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    notice($("#data-status"), t("profile.downloaded", { name }), "ok");
+  } catch {
+    notice($("#data-status"), t("errors.generic"), "error");
+  } finally {
+    busy(button, false);
+  }
 }
 
-async function closeAccount(me) {
-  if (!confirm(t("profile.delete_confirm"))) return;
+/** closeAccount deletes the account once the resident gives their password. */
+async function closeAccount(form) {
+  if (!form.password.value) return showErrors(form, { password: t("profile.delete_password_needed") });
+  const button = form.querySelector("button[type=submit]");
+  busy(button, true);
   try {
-    await deleteRecord("users", me.id);
+    const res = await request("POST", "/api/townhall/account/delete", { password: form.password.value });
     signOut();
-    location.href = "/";
+    box.replaceChildren(h("div", { class: "notice ok", role: "status", id: "deleted" }, h("p", {}, res.message),
+      h("p", {}, h("a", { href: "/" }, t("nav.services")))));
+    refreshHeader();
   } catch (err) {
-    if (err instanceof ApiError && err.status === 400) notice($("#data-status"), t("profile.delete_blocked"), "warn");
-    else notice($("#data-status"), t("errors.generic"), "error");
+    showApiError(form, err);
+  } finally {
+    busy(button, false);
   }
 }
 

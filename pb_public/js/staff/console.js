@@ -19,7 +19,7 @@ export function initStaff({ requireSignIn = true } = {}) {
   const footer = $("#site-footer");
   if (footer) {
     footer.className = "site-footer";
-    footer.replaceChildren(h("div", { class: "inner" }, h("p", {}, "Townhall staff console. Press ? for keyboard shortcuts.")));
+    footer.replaceChildren(h("div", { class: "inner" }, h("p", {}, "Townhall staff console. Press ? for keyboard shortcuts. ", h("a", { href: "/privacy.html" }, "What residents are told about their data"))));
   }
   if (!$("#live")) document.body.append(h("div", { id: "live", class: "visually-hidden", "aria-live": "polite", role: "status" }));
   if (requireSignIn && !me) {
