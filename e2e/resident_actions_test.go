@@ -149,6 +149,24 @@ func TestANewResidentGetsThroughWithoutMail(t *testing.T) {
 
 	p.open("/verify-email.html")
 	p.waitText("#content", "is confirmed")
+
+	// applies for a fence permit, uploads the site plan, submits: a reference at once
+	p.open("/apply.html?type=FNC")
+	p.waitFor("#application")
+	p.fill("#site_address", "12 Birch Lane, Pine Falls")
+	p.fill("#f-height_feet", "6")
+	p.fill("#f-length_feet", "80")
+	p.click("#f-material-0")
+	plan := filepath.Join(t.TempDir(), "fence-plan.pdf")
+	if err := os.WriteFile(plan, mediatest.MinimalPDF(""), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.SetUploadFiles(chromedp.CSS("#doc-site_plan"), []string{plan}))
+	p.waitText("#doc-site_plan-files", "fence-plan.pdf")
+	p.click("#submit")
+	p.waitText(".badge", "Submitted")
+	p.waitText("#content", "APP-")
+
 	p.open("/report.html?category=pothole")
 	p.waitFor("#report")
 	p.fill("#description", "A pothole in front of number 12.")

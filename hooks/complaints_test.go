@@ -129,7 +129,7 @@ func TestConcurrentReportsGetUniqueSequentialReferences(t *testing.T) {
 func TestStaffFileForACaller(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	id := fileReport(t, e, roleClerkY, `{"category":"`+catX+`","caller_name":"Walter Briggs","caller_phone":"555-0134","caller_email":"walter@caller.test","description":"Dumped tyres behind the school","address":"School Lane","source":"walk_in"}`)
+	id := fileReport(t, e, roleClerkY, `{"category":"`+catX+`","caller_name":"Walter Briggs","caller_phone":"555-0134","caller_email":"walter@caller.test","description":"Dumped tires behind the school","address":"School Lane","source":"walk_in"}`)
 	r := e.record(t, "complaints", id)
 	if r.GetString("created_by") != clerkY || r.GetString("source") != "walk_in" || r.GetString("reporter") != "" || r.GetString("department") != deptX {
 		t.Errorf("filed as %v", r.FieldsData())
@@ -141,7 +141,7 @@ func TestStaffFileForACaller(t *testing.T) {
 		t.Errorf("%d 'reported' events by the clerk who took the call", n)
 	}
 	// the caller follows by email: acknowledgement and resolution reach them
-	for _, step := range []struct{ action, body string }{{"acknowledge", ""}, {"resolve", `{"comment":"Tyres collected."}`}} {
+	for _, step := range []struct{ action, body string }{{"acknowledge", ""}, {"resolve", `{"comment":"Tires collected."}`}} {
 		if res := e.do(t, http.MethodPost, "/api/townhall/complaints/"+id+"/"+step.action, step.body, roleClerkX); res.Status != 200 {
 			t.Fatalf("%s: %d %s", step.action, res.Status, res.Body)
 		}

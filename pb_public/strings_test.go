@@ -323,3 +323,17 @@ func submatch(src []byte, m []int) string {
 	}
 	return ""
 }
+
+// britishSpellings are words a US county writes otherwise.
+var britishSpellings = regexp.MustCompile(`(?i)\b(tyres?|licenc(e|es|ed)|colours?|centres?|metres?|organis\w*|recognis\w*|cancell(ed|ing)|favourites?|neighbours?|kerbs?|programmes?|behaviours?|catalogues?)\b`)
+
+// TestEnglishIsAmerican: the site's English is written for a US county
+// (tires, licenses, 12-hour times come from the en-US locale).
+func TestEnglishIsAmerican(t *testing.T) {
+	table, _ := siteStrings(t)
+	for key, s := range table {
+		if w := britishSpellings.FindString(s.en); w != "" {
+			t.Errorf("%s:%d: %q writes %q", stringsFile, s.line, key, w)
+		}
+	}
+}
