@@ -607,3 +607,67 @@ func TestMyDataDownloadAndDelete(t *testing.T) {
 	}
 	p.shot("profile_deleted")
 }
+
+// TestBannersAndTheStatusPage: notices in force show under the header of
+// every page (an outage is announced to screen readers; an information notice
+// can be hidden and stays hidden), in both languages with no axe violation;
+// the Service status page lists them; maintenance mode shows its message.
+func TestBannersAndTheStatusPage(t *testing.T) {
+	col, _ := srv.app.FindCollectionByNameOrId("announcements")
+	var made []*core.Record
+	for _, f := range []map[string]any{
+		{"title_en": "Online payments are down", "title_es": "Los pagos en línea no funcionan", "body_en": "Pay at the office until it is fixed.",
+			"body_es": "Pague en la oficina hasta que se arregle.", "severity": "outage", "starts_at": "2026-01-01 00:00:00.000Z", "shows_on": "both"},
+		{"title_en": "New office hours from January", "title_es": "Nuevo horario desde enero", "severity": "info",
+			"starts_at": "2026-01-01 00:00:00.000Z", "shows_on": "site"},
+	} {
+		r := core.NewRecord(col)
+		r.Load(f)
+		if err := srv.app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, r)
+	}
+	defer func() {
+		for _, r := range made {
+			_ = srv.app.Delete(r)
+		}
+		_ = srv.portal.SetMaintenance(false, "", "")
+	}()
+
+	p := newPage(t, 360)
+	eval[bool](p, `(localStorage.setItem("th_lang", "en"), localStorage.removeItem("th_dismissed"), true)`)
+	p.open("/")
+	p.waitText("#notices .banner.outage[role=alert]", "Online payments are down")
+	p.waitText("#notices .banner.info", "New office hours")
+	p.axe("home with banners")
+	p.shot("banners")
+	p.click("#notices .banner.info .banner-close")
+	p.open("/report.html")
+	p.waitText("#notices", "Online payments are down")
+	if eval[bool](p, `!!document.querySelector("#notices .banner.info")`) {
+		t.Error("a hidden information notice came back on the next page")
+	}
+	p.open("/status.html")
+	p.waitText("#status-now", "Pay at the office")
+	p.axe("status page with notices")
+	eval[bool](p, `(localStorage.setItem("th_lang", "es"), true)`)
+	p.open("/status.html")
+	p.waitText("#status-now", "Pague en la oficina")
+	p.waitText("#notices", "Los pagos en línea no funcionan")
+	p.axe("status page with notices (es)")
+
+	staff := newPage(t, 1280)
+	staff.staffSignIn("works@pinecounty.example")
+	staff.waitText("#notices", "Online payments are down")
+	if eval[bool](staff, `!!document.querySelector("#notices .banner.info")`) {
+		t.Error("a notice for the resident site shows in the staff console")
+	}
+
+	if err := srv.portal.SetMaintenance(true, "We are moving to a new server; back by 9 PM.", "Nos mudamos a un servidor nuevo; volvemos a las 9 p. m."); err != nil {
+		t.Fatal(err)
+	}
+	p.open("/")
+	p.waitText("#notices .banner.outage", "volvemos a las 9")
+	p.axe("maintenance banner (es)")
+}

@@ -43,6 +43,7 @@ var residentPages = []struct {
 	{"/problems.html", "#list .card", false},
 	{"/help.html", "#departments .card", false},
 	{"/privacy.html", "#privacy-list dd", false},
+	{"/status.html", "#status-now .notice, #status-now .notice-list", false},
 	{"/404.html", "main h1", false},
 	{"/apply.html?type=BLD", "#application", true},
 	{"/apply.html?id=demopermit00001", "#application", true},

@@ -134,6 +134,15 @@ func TestAccessMatrix(t *testing.T) {
 		{"outbox", "update", outbox1, `{"subject":"t"}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
 		{"outbox", "delete", outbox1, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=204", ""},
 
+		// announcements: public once started; directors write them
+		{"announcements", "list", "", "", "anon=200:" + noticeNow + " A=200:" + noticeNow + " B=200:" + noticeNow + " cx=200:" + noticeNow +
+			" cy=200:" + noticeNow + " dir=200:" + all(noticeNow, noticeLater) + " su=200:" + all(noticeNow, noticeLater), ""},
+		{"announcements", "view", noticeLater, "", "anon=404 A=404 B=404 cx=404 cy=404 dir=200 su=200", ""},
+		{"announcements", "create", "", `{"title_en":"Snow","severity":"info","starts_at":"2026-12-01 00:00:00.000Z","shows_on":"site"}`,
+			"anon=400 A=400 B=400 cx=400 cy=400 dir=200 su=200", ""},
+		{"announcements", "update", noticeNow, `{"title_en":"Renamed"}`, "anon=404 A=404 B=404 cx=404 cy=404 dir=200 su=200", ""},
+		{"announcements", "delete", noticeNow, "", "anon=404 A=404 B=404 cx=404 cy=404 dir=204 su=204", ""},
+
 		// town settings: public to read, one record, edited by administrators
 		{"town_settings", "list", "", "", "anon=200:$settings A=200:$settings B=200:$settings cx=200:$settings cy=200:$settings " +
 			"dir=200:$settings su=200:$settings", ""},

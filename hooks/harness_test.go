@@ -63,6 +63,8 @@ const (
 	eventB         = "eventb000000001"
 
 	feedbackA = "feedbacka000001"
+	noticeNow   = "noticenow000001"
+	noticeLater = "noticelater0001"
 	outbox1   = "outbox000000001"
 )
 
@@ -214,6 +216,10 @@ func buildFixtures(app core.App) error {
 		{"events", eventB, map[string]any{"permit": permitB, "department": deptY, "actor_kind": "resident", "actor_user": resB, "action": "created", "public": true}},
 		{"feedback", feedbackA, map[string]any{"complaint": complaintA, "department": deptX, "author": resA, "rating": 4}},
 		{"outbox", outbox1, map[string]any{"to": "a@resident.test", "subject": "Hello", "text": "Hi", "status": "sent"}},
+		{"announcements", noticeNow, map[string]any{"title_en": "Water main work on Oak Street", "title_es": "Obras en Oak Street", "severity": "warning",
+			"starts_at": "2026-11-01 00:00:00.000Z", "shows_on": "both"}},
+		{"announcements", noticeLater, map[string]any{"title_en": "Planned outage", "severity": "outage",
+			"starts_at": "2099-01-01 00:00:00.000Z", "shows_on": "both"}},
 	}
 	for _, s := range steps {
 		if _, err := save(s.collection, s.id, s.data); err != nil {

@@ -38,6 +38,7 @@ type Portal struct {
 	// fastLists answers residents' lists from indexed scopes (residentlists.go)
 	fastLists bool
 	public    *publicLists // the public list's order, forgotten on every change
+	maint     *maintenanceCache
 }
 
 // Register installs every Townhall hook, route and scheduled job on app and
@@ -49,7 +50,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, public: &publicLists{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
+	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, maint: &maintenanceCache{}, public: &publicLists{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
 	p.freeSpace = freeSpace
 	p.sendSoon = func() {
 		go p.runJob("outbox", func() error { _, _, err := p.SendOutbox(); return err })
@@ -64,6 +65,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerAccountMail()
 	p.registerCounter()
 	p.registerMyData()
+	p.registerOutages()
 	p.registerPermits()
 	p.registerComplaints()
 	p.registerFeedback()

@@ -43,6 +43,11 @@ func (p *Portal) runJob(name string, fn func() error) (ran bool) {
 		return false
 	}
 	defer mu.Unlock()
+	// maintenance mode: jobs that write wait until it is over
+	if on, _ := p.Maintenance(); on {
+		p.app.Logger().Debug("maintenance mode: scheduled job waits", "job", name)
+		return false
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			p.app.Logger().Error("scheduled job panicked", "job", name, "panic", fmt.Sprint(r))

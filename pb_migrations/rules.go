@@ -1,6 +1,11 @@
 package pb_migrations
 
-import "github.com/pocketbase/pocketbase/core"
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/pocketbase/pocketbase/core"
+)
 
 // Rules are one collection's API rules: who may list, view, create, update
 // and delete its records, and (auth collections) who may sign in. A nil rule
@@ -54,6 +59,11 @@ func AccessRules() map[string]Rules {
 				"@request.body.active:isset = false && @request.body.verified:isset = false"),
 			Auth: rule("active = true"),
 		},
+		// notices to the public and staff: shown once they start; directors write them
+		"announcements": {
+			List: rule(announcementShown), View: rule(announcementShown),
+			Create: rule(isDirector), Update: rule(isDirector), Delete: rule(isDirector),
+		},
 		"departments":          {List: rule(""), View: rule("")},
 		"permit_types":         {List: rule(activeOrStaff), View: rule(activeOrStaff)},
 		"complaint_categories": {List: rule(activeOrStaff), View: rule(activeOrStaff)},
@@ -82,6 +92,10 @@ func AccessRules() map[string]Rules {
 	}
 }
 
+// announcementShown: a notice that has started (directors also see those
+// scheduled for later).
+const announcementShown = "starts_at <= @now || " + isDirector
+
 // feedbackCreate: the reporter of a resolved report, or the applicant of a
 // decided application, rates it.
 const feedbackCreate = isResident + " && author = " + me + " && (" +
@@ -91,10 +105,14 @@ const feedbackCreate = isResident + " && author = " + me + " && (" +
 // applyRules sets every collection's rules from a table. It saves without
 // validating, so that the table may name a field that a later migration adds
 // (on a new installation every migration runs before the first request);
-// TestEveryRuleIsValid checks the final schema.
+// TestEveryRuleIsValid checks the final schema. A collection that does not
+// exist yet is skipped: the later migration that creates it applies its row.
 func applyRules(app core.App, table map[string]Rules) error {
 	for name, r := range table {
 		c, err := app.FindCollectionByNameOrId(name)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
 		if err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ import (
 // RegisterCommands adds Townhall's own commands to the command line.
 func RegisterCommands(app *pocketbase.PocketBase, portal *hooks.Portal) {
 	app.RootCmd.AddCommand(seedCommand(app, portal), healthCommand(), escalateCommand(app, portal), checkCommand(app, portal),
-		restoreCommand(app, portal))
+		restoreCommand(app, portal), maintenanceCommand(app, portal))
 }
 
 // seedCommand fills the data folder with the demo county.
@@ -355,4 +355,51 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("1 %s", one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// maintenanceCommand switches maintenance mode: the running server refuses
+// changes (503 with the message) within a few seconds; reads go on.
+func maintenanceCommand(app core.App, portal *hooks.Portal) *cobra.Command {
+	var message, messageES string
+	c := &cobra.Command{
+		Use:   "maintenance on|off|status",
+		Short: "Switch maintenance mode: reads keep working, changes are refused with a message, scheduled jobs wait",
+		Long: "Switch maintenance mode on the data folder. A running server picks it up within a few seconds: residents and staff\n" +
+			"can still read and sign in; every change answers 503 with your message and a Retry-After; mail and other\n" +
+			"scheduled jobs wait. Both sites show the message. The same switch is in the dashboard (town_settings → maintenance).",
+		Example:      "  townhall maintenance on --message \"We are moving to a new server; back by 9 PM.\" --message-es \"Nos mudamos a un servidor nuevo; volvemos a las 9 p. m.\"\n  townhall maintenance off",
+		Args:         cobra.ExactArgs(1),
+		ValidArgs:    []string{"on", "off", "status"},
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := app.RunAllMigrations(); err != nil {
+				return fmt.Errorf("applying migrations: %w", err)
+			}
+			out := cmd.OutOrStdout()
+			switch args[0] {
+			case "on":
+				if err := portal.SetMaintenance(true, strings.TrimSpace(message), strings.TrimSpace(messageES)); err != nil {
+					return err
+				}
+				fmt.Fprintln(out, "Maintenance mode is on: changes are refused until `townhall maintenance off`.")
+			case "off":
+				if err := portal.SetMaintenance(false, "", ""); err != nil {
+					return err
+				}
+				fmt.Fprintln(out, "Maintenance mode is off: the portal takes changes again.")
+			case "status":
+				if on, msg := portal.Maintenance(); on {
+					fmt.Fprintf(out, "Maintenance mode is on: %q\n", msg)
+				} else {
+					fmt.Fprintln(out, "Maintenance mode is off.")
+				}
+			default:
+				return fmt.Errorf("say on, off or status, not %q", args[0])
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&message, "message", "", "what residents and staff are told (English)")
+	c.Flags().StringVar(&messageES, "message-es", "", "the same in Spanish")
+	return c
 }

@@ -1,7 +1,7 @@
 // ui.js — shared page furniture: header and footer, translations, form
 // errors next to their fields, announcements for screen readers, formatting.
 
-import { auth, signOut, updateRecord, updateStoredRecord, list, ApiError } from "./api.js";
+import { auth, signOut, updateRecord, updateStoredRecord, list, request, ApiError } from "./api.js";
 import { t, lang, setLang, translate } from "./i18n.js";
 
 /** $ returns the first element matching selector. */
@@ -47,6 +47,7 @@ export function initPage({ requireSignIn = false } = {}) {
   document.documentElement.lang = lang();
   drawHeader(user);
   drawFooter();
+  showNotices("site");
   showTownName();
   ensureLiveRegion();
   translate(document);
@@ -147,13 +148,62 @@ async function switchLanguage(l) {
   location.reload();
 }
 
+const DISMISSED = "th_dismissed";
+
+/**
+ * showNotices puts the notices in force (and maintenance mode) as banners
+ * under the header: "site" for the resident site, "staff" for the console.
+ * An outage is announced to screen readers; an information notice can be
+ * dismissed, and stays dismissed in this browser until it is changed.
+ */
+export async function showNotices(on) {
+  let data;
+  try {
+    data = await request("GET", `/api/townhall/public/notices?on=${on}`, undefined, { auth: false });
+  } catch {
+    return; // the page works without its banners
+  }
+  const es = lang() === "es";
+  const dismissed = JSON.parse(localStorage.getItem(DISMISSED) || "[]");
+  const items = [];
+  if (data.maintenance && data.maintenance.on) {
+    items.push({ key: "maintenance", severity: "outage", title: t("notices.maintenance"), body: es ? data.maintenance.message_es : data.maintenance.message });
+  }
+  for (const n of data.notices || []) {
+    const key = `${n.id}@${n.updated}`;
+    if (n.severity === "info" && dismissed.includes(key)) continue;
+    items.push({ key, id: n.id, severity: n.severity, title: (es && n.title_es) || n.title_en, body: (es && n.title_es ? n.body_es : n.body_en) || "" });
+  }
+  if (!items.length) return;
+  const old = $("#notices");
+  if (old) old.remove();
+  const region = h("div", { class: "notices", id: "notices" }, items.map((n) => {
+    const banner = h("div", { class: `banner ${n.severity}`, role: n.severity === "outage" ? "alert" : null, "data-notice": n.id || n.key },
+      h("div", { class: "inner" },
+        h("p", {}, h("strong", {}, n.title), n.body ? ` ${n.body}` : "", " ",
+          on === "site" ? h("a", { href: `/status.html${n.id ? `#notice-${n.id}` : ""}` }, t("notices.more")) : null),
+        n.severity === "info" ? h("button", {
+          type: "button", class: "banner-close", "aria-label": t("notices.dismiss", { title: n.title }),
+          onclick: () => {
+            localStorage.setItem(DISMISSED, JSON.stringify([...dismissed, n.key].slice(-50)));
+            banner.remove();
+          },
+        }, "×") : null));
+    return banner;
+  }));
+  const header = $("#site-header");
+  if (header) header.after(region);
+  else document.body.prepend(region);
+}
+
 function drawFooter() {
   const footer = $("#site-footer");
   if (!footer) return;
   footer.className = "site-footer";
   footer.replaceChildren(h("div", { class: "inner" },
     h("p", {}, t("footer.text"), " ", h("a", { href: "/help.html" }, t("footer.contact")), " · ",
-      h("a", { href: "/privacy.html" }, t("footer.privacy")))));
+      h("a", { href: "/privacy.html" }, t("footer.privacy")), " · ",
+      h("a", { href: "/status.html" }, t("footer.status")))));
 }
 
 function ensureLiveRegion() {

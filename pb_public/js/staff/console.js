@@ -2,7 +2,7 @@
 // sign-in check, the header, live announcements and the keyboard help.
 import { auth, signOut } from "../api.js";
 import { forceLang } from "../i18n.js";
-import { $, h } from "../ui.js";
+import { $, h, showNotices } from "../ui.js";
 
 const NAV = [
   ["/staff/", "Queue"],
@@ -21,6 +21,7 @@ export function initStaff({ requireSignIn = true } = {}) {
     footer.className = "site-footer";
     footer.replaceChildren(h("div", { class: "inner" }, h("p", {}, "Townhall staff console. Press ? for keyboard shortcuts. ", h("a", { href: "/privacy.html" }, "What residents are told about their data"))));
   }
+  showNotices("staff");
   if (!$("#live")) document.body.append(h("div", { id: "live", class: "visually-hidden", "aria-live": "polite", role: "status" }));
   if (requireSignIn && !me) {
     location.replace("/staff/signin.html?next=" + encodeURIComponent(location.pathname + location.search));
