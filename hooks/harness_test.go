@@ -62,10 +62,10 @@ const (
 	eventAInternal = "eventainternal1"
 	eventB         = "eventb000000001"
 
-	feedbackA = "feedbacka000001"
+	feedbackA   = "feedbacka000001"
 	noticeNow   = "noticenow000001"
 	noticeLater = "noticelater0001"
-	outbox1   = "outbox000000001"
+	outbox1     = "outbox000000001"
 )
 
 // Roles of the access matrix.

@@ -181,7 +181,7 @@ func (p *Portal) currentNotices(on string) ([]notice, error) {
 	err := p.app.DB().NewQuery(`SELECT id, severity, title_en, title_es, body_en, body_es, starts_at, ends_at, updated
 		FROM announcements
 		WHERE starts_at <= {:now} AND (ends_at = '' OR ends_at > {:now}) AND shows_on IN ({:on}, 'both')
-		ORDER BY `+severityOrder+`, starts_at DESC LIMIT 10`).Bind(dbx.Params{"now": now, "on": on}).All(&out)
+		ORDER BY ` + severityOrder + `, starts_at DESC LIMIT 10`).Bind(dbx.Params{"now": now, "on": on}).All(&out)
 	return out, err
 }
 
