@@ -96,12 +96,22 @@ func generate(dir string, n sizes, logf func(string, ...any)) (*fixture, error) 
 	if err := app.Save(s); err != nil {
 		return nil, err
 	}
-	fx, err := g.fixture(app)
+	fx, err := readFixture(app)
 	if err != nil {
 		return nil, err
 	}
 	fx.generated = time.Since(started)
 	return fx, nil
+}
+
+// loadFixture reads what the calls need from a data folder generated before.
+func loadFixture(dir string) (*fixture, error) {
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		return nil, err
+	}
+	defer app.ResetBootstrapState()
+	return readFixture(app)
 }
 
 type generator struct {
@@ -114,18 +124,14 @@ type generator struct {
 	categories []struct{ id, department string }
 	types      []struct{ id, department, code string }
 
-	residentIDs  []string
-	reportIDs    []string
-	reportDept   []string
-	reportOwner  []string
-	permitIDs    []string
-	permitDept   []string
-	permitOwner  []string
-	issued       []string
-	numbering    map[string]int
-	firstReport  map[string]string // resident -> a report of theirs
-	firstPermit  map[string]string // resident -> an application of theirs
-	publicListed int
+	residentIDs []string
+	reportIDs   []string
+	reportDept  []string
+	reportOwner []string
+	permitIDs   []string
+	permitDept  []string
+	permitOwner []string
+	numbering   map[string]int
 }
 
 func (g *generator) catalogue(app core.App) error {
@@ -171,7 +177,6 @@ func (g *generator) catalogue(app core.App) error {
 		g.numbering[k] = v
 	}
 	rows.Close()
-	g.firstReport, g.firstPermit = map[string]string{}, map[string]string{}
 	return nil
 }
 
@@ -321,9 +326,6 @@ func (g *generator) reports() error {
 				publicUntil = stamp(until)
 			}
 		}
-		if publicUntil != "" {
-			g.publicListed++
-		}
 		lat, lon := 45.0+g.rng.Float64()*0.2-0.1, -93.0+g.rng.Float64()*0.2-0.1
 		hasLoc := g.rng.IntN(10) < 7
 		loc := `{"lon":0,"lat":0}`
@@ -335,9 +337,6 @@ func (g *generator) reports() error {
 			lang = "es"
 		}
 		g.reportIDs[i], g.reportDept[i], g.reportOwner[i] = id, cat.department, reporter
-		if _, ok := g.firstReport[reporter]; !ok && reporter != "" {
-			g.firstReport[reporter] = id
-		}
 		upd := stamp(created.Add(time.Hour))
 		return []any{id, ref, cat.id, cat.department, reporter, followers, caller, lang, source,
 			"A problem at " + g.word(8) + ", reported by a resident with a few words of description.", i%20 == 0,
@@ -389,14 +388,8 @@ func (g *generator) permits() error {
 			g.numbering[key]++
 			number = fmt.Sprintf("%s-%d-%05d", t.code, at.Year(), g.numbering[key])
 			paid, method = 150, "card"
-			if len(g.issued) < 5000 && (st == "issued" || g.rng.IntN(20) == 0) {
-				g.issued = append(g.issued, number)
-			}
 		}
 		g.permitIDs[i], g.permitDept[i], g.permitOwner[i] = id, t.department, owner
-		if _, ok := g.firstPermit[owner]; !ok {
-			g.firstPermit[owner] = id
-		}
 		return []any{id, t.id, t.department, owner, "Resident " + owner[1:], "applicant@bench.example", "en", st,
 			`{"height_feet":6,"material":"wood"}`, fmt.Sprintf("%d Oak Avenue", i%7000+1), number, 150, paid, method,
 			submitted, due, decided, issuedAt, expires, stamp(created), stamp(created.Add(time.Hour))}
@@ -506,21 +499,26 @@ func (g *generator) counters() error {
 	})
 }
 
-// fixture mints the tokens of the residents and staff the calls use.
-func (g *generator) fixture(app core.App) (*fixture, error) {
-	fx := &fixture{numbers: g.issued, publicPages: (g.publicListed + 29) / 30}
-	for _, c := range g.categories {
-		fx.categories = append(fx.categories, c.id)
+// readFixture finds residents with a report and an application, issued
+// permit numbers and the public list's length, and mints the tokens of the
+// residents and staff the calls use.
+func readFixture(app core.App) (*fixture, error) {
+	fx := &fixture{}
+	var rows []struct {
+		ID     string `db:"id"`
+		Report string `db:"report"`
+		Permit string `db:"permit"`
 	}
-	for _, id := range g.residentIDs {
-		if len(fx.residents) == tokenResidents {
-			break
-		}
-		report, permit := g.firstReport[id], g.firstPermit[id]
-		if report == "" || permit == "" {
-			continue
-		}
-		u, err := app.FindRecordById("users", id)
+	err := app.DB().NewQuery(`SELECT u.id AS id,
+			(SELECT c.id FROM complaints c WHERE c.reporter = u.id ORDER BY c.created LIMIT 1) AS report,
+			(SELECT p.id FROM permits p WHERE p.owner = u.id ORDER BY p.created LIMIT 1) AS permit
+		FROM users u WHERE u.id LIKE 'r%' AND report IS NOT NULL AND permit IS NOT NULL
+		ORDER BY u.id LIMIT {:n}`).Bind(dbx.Params{"n": tokenResidents}).All(&rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		u, err := app.FindRecordById("users", r.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -528,11 +526,29 @@ func (g *generator) fixture(app core.App) (*fixture, error) {
 		if err != nil {
 			return nil, err
 		}
-		fx.residents = append(fx.residents, resident{id: id, token: token, report: report, permit: permit})
+		fx.residents = append(fx.residents, resident{id: r.ID, token: token, report: r.Report, permit: r.Permit})
 	}
 	if len(fx.residents) == 0 {
 		return nil, fmt.Errorf("no resident has both a report and an application: generate more rows")
 	}
+	// issued permits, and one in twenty of the expired ones
+	err = app.DB().NewQuery(`SELECT number FROM permits WHERE number != '' AND (status = 'issued' OR (status = 'expired' AND rowid % 20 = 0))
+		ORDER BY rowid LIMIT 5000`).Column(&fx.numbers)
+	if err != nil {
+		return nil, err
+	}
+	if len(fx.numbers) == 0 {
+		return nil, fmt.Errorf("no permit was issued: generate more rows")
+	}
+	if err := app.DB().NewQuery("SELECT id FROM complaint_categories WHERE active = TRUE ORDER BY code").Column(&fx.categories); err != nil {
+		return nil, err
+	}
+	var listed int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM complaints WHERE public_until != '' AND public_until >= {:now}").
+		Bind(dbx.Params{"now": stamp(time.Now())}).Row(&listed); err != nil {
+		return nil, err
+	}
+	fx.publicPages = (listed + 29) / 30
 	for _, s := range []struct {
 		email string
 		to    *string
@@ -545,10 +561,23 @@ func (g *generator) fixture(app core.App) (*fixture, error) {
 			return nil, err
 		}
 	}
-	if len(fx.numbers) == 0 {
-		return nil, fmt.Errorf("no permit was issued: generate more rows")
-	}
 	return fx, nil
+}
+
+// countRows reads the sizes of a data folder generated before.
+func countRows(dir string, n *sizes) error {
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		return err
+	}
+	defer app.ResetBootstrapState()
+	for table, to := range map[string]*int{"complaints": &n.Reports, "permits": &n.Permits, "events": &n.Events,
+		"documents": &n.Documents, "users": &n.Residents} {
+		if err := app.DB().NewQuery("SELECT COUNT(*) FROM " + table).Row(to); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // copyDir copies a data folder (closed) for the second server.

@@ -8,10 +8,14 @@
 // then starts each server in turn on that data, pinned to one core, and
 // drives every call at a fixed open-loop rate with vegeta from the other
 // core. It prints one table: rate, latency, errors, server CPU per request
-// (utime+stime from /proc/PID/stat) and memory (VmRSS, VmHWM from
-// /proc/PID/status), and Townhall's CPU per request against bare PocketBase's.
+// (utime+stime from /proc/PID/stat), Townhall's CPU per request against bare
+// PocketBase's, memory (VmRSS sampled every 100 ms and VmHWM from
+// /proc/PID/status) and how long the server waited for its core (from
+// /proc/PID/task/*/schedstat: a large share means other programs ran there
+// and the latencies of that row are theirs as much as the server's).
 //
 //	go run ./bench/load [-scale 1] [-dur 10s] [-rate-scale 1] [-keep]
+//	go run ./bench/load -data /tmp/townhall-load-…/townhall_data -servers townhall -only 'public'
 //
 // Rate limits are switched off in the generated data (all load comes from
 // one address). Calls whose aim is "at half the maximum throughput" first
@@ -31,12 +35,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -45,13 +51,16 @@ import (
 // config is one run of the benchmark.
 type config struct {
 	size      sizes
-	dur       time.Duration // measured time per call and server
-	warm      time.Duration // unmeasured time before each measurement
-	probe     time.Duration // closed-loop time to find a call's maximum
-	rateScale float64       // multiplies every rate
-	timeout   time.Duration // per request
-	pin       bool          // servers on core 0, load generator on core 1
-	bin, bare string        // prebuilt binaries (default: build them)
+	dur       time.Duration  // measured time per call and server
+	warm      time.Duration  // unmeasured time before each measurement
+	probe     time.Duration  // closed-loop time to find a call's maximum
+	rateScale float64        // multiplies every rate
+	timeout   time.Duration  // per request
+	pin       bool           // servers on core 0, load generator on core 1
+	bin, bare string         // prebuilt binaries (default: build them)
+	data      string         // a data folder kept from an earlier run (default: generate one)
+	only      *regexp.Regexp // the calls to run (default: all)
+	servers   []string       // default: townhall and bare
 	tmp       string
 	logf      func(string, ...any)
 }
@@ -67,7 +76,17 @@ func main() {
 	bare := flag.String("bare", "", "bare PocketBase binary (default: build ./bench/load/bare)")
 	keep := flag.Bool("keep", false, "keep the temporary folder (binaries, data folders, server logs)")
 	noPin := flag.Bool("no-pin", false, "do not pin the servers and the load generator to separate cores")
+	data := flag.String("data", "", "reuse the data folder (townhall_data) of an earlier -keep run instead of generating one; it is copied, not changed")
+	only := flag.String("only", "", "run only the calls whose name matches this regular expression")
+	servers := flag.String("servers", "townhall,bare", "the servers to measure, comma-separated")
 	flag.Parse()
+	var onlyRe *regexp.Regexp
+	if *only != "" {
+		var err error
+		if onlyRe, err = regexp.Compile(*only); err != nil {
+			fatal(err)
+		}
+	}
 
 	tmp, err := os.MkdirTemp("", "townhall-load-")
 	if err != nil {
@@ -77,7 +96,8 @@ func main() {
 		logf("keeping %s", tmp)
 	}
 	cfg := config{size: scaled(*scale), dur: *dur, warm: *warm, probe: *probe, rateScale: *rateScale, timeout: *timeout,
-		pin: !*noPin && canPin(), bin: *bin, bare: *bare, tmp: tmp, logf: logf}
+		pin: !*noPin && canPin(), bin: *bin, bare: *bare, data: *data, only: onlyRe, servers: strings.Split(*servers, ","),
+		tmp: tmp, logf: logf}
 	rep, err := run(cfg)
 	if !*keep {
 		os.RemoveAll(tmp)
@@ -112,6 +132,7 @@ type row struct {
 	p50, p99     time.Duration
 	codes        map[int]int // status -> count; 0 = no response (timeout, refused)
 	cpu          time.Duration
+	waited       float64 // share of the measured time the server's threads waited for a CPU (others on its core)
 	rssKB, hwmKB int64
 	firstError   string
 }
@@ -162,19 +183,39 @@ func run(cfg config) (*report, error) {
 	}
 
 	dir := filepath.Join(cfg.tmp, "townhall_data")
-	if out, err := exec.Command(cfg.bin, "--dir", dir, "seed", "--demo").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("seeding the demo county: %w\n%s", err, out)
+	var fx *fixture
+	var err error
+	if cfg.data != "" {
+		if err := copyDir(cfg.data, dir); err != nil {
+			return nil, err
+		}
+		if fx, err = loadFixture(dir); err != nil {
+			return nil, err
+		}
+		if err := countRows(dir, &cfg.size); err != nil {
+			return nil, err
+		}
+	} else {
+		if out, err := exec.Command(cfg.bin, "--dir", dir, "seed", "--demo").CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("seeding the demo county: %w\n%s", err, out)
+		}
+		cfg.logf("generating %+v", cfg.size)
+		if fx, err = generate(dir, cfg.size, cfg.logf); err != nil {
+			return nil, err
+		}
+		cfg.logf("generated in %s", fx.generated.Round(time.Second))
 	}
-	cfg.logf("generating %+v", cfg.size)
-	fx, err := generate(dir, cfg.size, cfg.logf)
-	if err != nil {
-		return nil, err
-	}
-	cfg.logf("generated in %s", fx.generated.Round(time.Second))
 	bareDir := filepath.Join(cfg.tmp, "bare_data")
 	if err := copyDir(dir, bareDir); err != nil {
 		return nil, err
 	}
+	if len(cfg.servers) == 0 {
+		cfg.servers = []string{"townhall", "bare"}
+	}
+	// the generated and copied files out to disk first: a gigabyte of dirty
+	// pages flushed while the first calls run stalls every write the servers
+	// make (their request logs), and the stall would be measured as theirs
+	syscall.Sync()
 
 	if cfg.pin {
 		// the load generator on core 1, every thread of it
@@ -186,6 +227,9 @@ func run(cfg config) (*report, error) {
 
 	rep := &report{cfg: cfg, generated: fx.generated, hwm: map[string]int64{}}
 	for _, server := range []struct{ name, bin, dir string }{{"townhall", cfg.bin, dir}, {"bare", cfg.bare, bareDir}} {
+		if !slices.Contains(cfg.servers, server.name) {
+			continue
+		}
 		rows, hwm, err := measureServer(cfg, fx, server.name, server.bin, server.dir)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", server.name, err)
@@ -243,7 +287,7 @@ func measureServer(cfg config, fx *fixture, name, bin, dir string) ([]row, int64
 	pid := srv.Process.Pid // taskset execs the server in its own process
 	var rows []row
 	for _, c := range calls {
-		if name == "bare" && !c.bare {
+		if name == "bare" && !c.bare || cfg.only != nil && !cfg.only.MatchString(c.name) {
 			continue
 		}
 		select {
@@ -255,8 +299,8 @@ func measureServer(cfg config, fx *fixture, name, bin, dir string) ([]row, int64
 		if err != nil {
 			return nil, 0, withLog(fmt.Errorf("%s: %w", c.name, err))
 		}
-		cfg.logf("%-9s %-52s rate %5d  p50 %7.2f ms  p99 %8.2f ms  errors %d  cpu %6.3f ms", name, c.name, r.rate,
-			ms(r.p50), ms(r.p99), r.errors(), ms(r.cpu))
+		cfg.logf("%-9s %-52s rate %5d  p50 %7.2f ms  p99 %8.2f ms  errors %d  cpu %6.3f ms  waited %3.0f %%", name, c.name, r.rate,
+			ms(r.p50), ms(r.p99), r.errors(), ms(r.cpu), 100*r.waited)
 		rows = append(rows, r)
 	}
 	_, hwm, err := memory(pid)
@@ -294,6 +338,8 @@ func measureCall(cfg config, fx *fixture, c call, server, base string, pid int) 
 	if err != nil {
 		return r, err
 	}
+	waitBefore := runQueueWait(pid)
+	began := time.Now()
 	var peak int64
 	res := attack(targets, r.rate, cfg.dur, 0, cfg.timeout, func() {
 		if rss, _, err := memory(pid); err == nil {
@@ -304,6 +350,7 @@ func measureCall(cfg config, fx *fixture, c call, server, base string, pid int) 
 	if err != nil {
 		return r, err
 	}
+	r.waited = float64(runQueueWait(pid)-waitBefore) / float64(time.Since(began))
 	rss, hwm, err := memory(pid)
 	if err != nil {
 		return r, err
@@ -367,7 +414,22 @@ func attack(targets []vegeta.Target, rate int, dur time.Duration, workers uint64
 	}
 	close(stop)
 	wg.Wait()
+	if os.Getenv("LOAD_DEBUG") != "" {
+		debugSeconds(out.latencies, rate)
+	}
 	return out
+}
+
+// debugSeconds prints the latencies second by second (LOAD_DEBUG=1), in
+// the order the requests were answered.
+func debugSeconds(lat []time.Duration, rate int) {
+	if rate == 0 {
+		return
+	}
+	for from := 0; from < len(lat); from += rate {
+		s := lat[from:min(from+rate, len(lat))]
+		fmt.Fprintf(os.Stderr, "  answers %5d-%5d: p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms\n", from, from+len(s), ms(quantile(s, 0.5)), ms(quantile(s, 0.99)), ms(quantile(s, 1)))
+	}
 }
 
 func quantile(d []time.Duration, q float64) time.Duration {
@@ -400,6 +462,26 @@ func cpuTime(pid int) (time.Duration, error) {
 		return 0, err
 	}
 	return time.Duration(utime+stime) * clockTick, nil
+}
+
+// runQueueWait is how long the process's threads have waited, runnable,
+// for a CPU (the second field of each /proc/PID/task/TID/schedstat): on a
+// core of its own the server waits only for itself, so a large share means
+// other programs ran on its core.
+func runQueueWait(pid int) time.Duration {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	var sum time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue
+		}
+		if f := strings.Fields(string(b)); len(f) >= 2 {
+			ns, _ := strconv.ParseInt(f[1], 10, 64)
+			sum += time.Duration(ns)
+		}
+	}
+	return sum
 }
 
 // memory is the process's resident memory now and at its peak (kB).
@@ -464,8 +546,8 @@ func (rep *report) print(w io.Writer) {
 		pin = "not pinned"
 	}
 	fmt.Fprintf(w, "Each call %s open-loop after %s of warm-up; %s; Go %s, %d CPUs.\n\n", c.dur, c.warm, pin, runtime.Version(), runtime.NumCPU())
-	fmt.Fprintln(w, "| call | server | rate/s | answered/s | p50 ms | p99 ms | errors | CPU/req ms | RSS MB (peak) | CPU ×bare |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| call | server | rate/s | answered/s | p50 ms | p99 ms | errors | CPU/req ms | CPU ×bare | RSS MB (peak) | run-queue wait |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	bare := map[string]row{}
 	for _, r := range rep.rows {
 		if r.server == "bare" {
@@ -481,8 +563,8 @@ func (rep *report) print(w io.Writer) {
 		if b, ok := bare[r.call]; ok && r.server == "townhall" && b.cpu > 0 {
 			ratio = fmt.Sprintf("%.2f", float64(r.cpu)/float64(b.cpu))
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %.0f | %.2f | %.2f | %s | %.3f | %d (%d) | %s |\n", r.call, r.server, rate, r.throughput,
-			ms(r.p50), ms(r.p99), errorCell(r), ms(r.cpu), r.rssKB/1024, r.hwmKB/1024, ratio)
+		fmt.Fprintf(w, "| %s | %s | %s | %.0f | %.2f | %.2f | %s | %.3f | %s | %d (%d) | %.0f %% |\n", r.call, r.server, rate, r.throughput,
+			ms(r.p50), ms(r.p99), errorCell(r), ms(r.cpu), ratio, r.rssKB/1024, r.hwmKB/1024, 100*r.waited)
 	}
 	fmt.Fprintf(w, "\nPeak RSS (VmHWM) over the whole run: townhall %d MB, bare %d MB.\n", rep.hwm["townhall"]/1024, rep.hwm["bare"]/1024)
 	for _, r := range rep.rows {

@@ -22,7 +22,9 @@ import (
 )
 
 func main() {
-	app := pocketbase.New()
+	// not pocketbase.New(): a binary in the temporary folder looks like
+	// `go run` to it, and development mode logs every SQL statement
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
 			se.Router.GET("/{path...}", apis.Static(pb_public.FS, false))
