@@ -424,8 +424,9 @@ func TestPublicListKeepsToItsWindow(t *testing.T) {
 	}
 }
 
-// TestPublicListPlansUseItsIndex: the public list's count reads its partial
-// index only, and a page walks it in order, whatever the filters.
+// TestPublicListPlansUseItsIndex: the public list's count and its kept
+// order (the ids, newest first) read its partial index only, and a page
+// walks it in order, whatever the filters.
 func TestPublicListPlansUseItsIndex(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -436,6 +437,7 @@ func TestPublicListPlansUseItsIndex(t *testing.T) {
 			want string
 		}{
 			{e.app.DB().Select("count(*)").From("complaints").Where(where).Build(), "COVERING INDEX idx_complaints_public"},
+			{e.app.DB().Select("id").From("complaints").Where(where).OrderBy("created DESC").Build(), "COVERING INDEX idx_complaints_public"},
 			{e.app.DB().Select("*").From("complaints").Where(where).OrderBy("created DESC").Limit(30).Offset(60).Build(), "INDEX idx_complaints_public"},
 		} {
 			var plan []struct {
@@ -498,5 +500,37 @@ func BenchmarkFileReport(b *testing.B) {
 		if res := e.do(b, http.MethodPost, "/api/collections/complaints/records", body, roleResA); res.Status != 200 {
 			b.Fatal(res.Status, res.Body)
 		}
+	}
+}
+
+// TestPublicListRebuildsOnce: requests that find the public list's order
+// expired at the same moment share one rebuild (they get the same slice),
+// and a status word the list does not know shares the unfiltered order.
+func TestPublicListRebuildsOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	first, err := e.portal.publicOrder("", "")
+	if err != nil || len(first) == 0 {
+		t.Fatalf("the fixtures' public list: %v %v", first, err)
+	}
+	e.portal.public.forget()
+	const callers = 40
+	got := make([][]string, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], _ = e.portal.publicOrder("", "")
+		}()
+	}
+	wg.Wait()
+	for i, ids := range got {
+		if len(ids) != len(first) || &ids[0] != &got[0][0] {
+			t.Fatalf("caller %d got its own order (%d ids): the list was rebuilt more than once", i, len(ids))
+		}
+	}
+	if other, _ := e.portal.publicOrder("no-such-status", ""); len(other) == 0 || &other[0] != &got[0][0] {
+		t.Errorf("an unknown status word made an order of its own")
 	}
 }

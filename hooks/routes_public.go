@@ -264,16 +264,31 @@ const publicListTTL = 15 * time.Second
 // publicLists keeps, per filter, the ids of the public list in its order,
 // so that every page and its count cost a slice of it instead of a walk of
 // the index (an anonymous flood of requests must not stall the portal).
+// One request at a time rebuilds a filter's order once it has expired; the
+// requests that arrive meanwhile wait for that rebuild instead of each
+// starting their own (a herd of rebuilds piled up behind one another, each
+// on its own database connection and page cache, is what made the list's
+// tail seconds long and its memory a gigabyte under load).
 type publicLists struct {
-	mu    sync.Mutex
-	gen   uint64
-	lists map[string]publicList
+	mu       sync.Mutex
+	gen      uint64
+	lists    map[string]publicList
+	building map[string]*publicBuild
 }
 
 type publicList struct {
 	ids []string
 	gen uint64
 	at  time.Time
+}
+
+// publicBuild is one rebuild of a filter's order, waited for by the
+// requests that need it.
+type publicBuild struct {
+	done chan struct{}
+	gen  uint64
+	ids  []string
+	err  error
 }
 
 // forget drops every kept order (reports left the list).
@@ -286,6 +301,9 @@ func (c *publicLists) forget() {
 
 // publicOrder is the ids of the public list for a filter, newest first.
 func (p *Portal) publicOrder(status, categoryID string) ([]string, error) {
+	if status != "open" && status != "resolved" {
+		status = "" // any other word lists every status: one kept order, not one per word
+	}
 	key := status + "|" + categoryID
 	now := p.now()
 	c := p.public
@@ -294,22 +312,35 @@ func (p *Portal) publicOrder(status, categoryID string) ([]string, error) {
 		c.mu.Unlock()
 		return l.ids, nil
 	}
-	gen := c.gen
-	c.mu.Unlock()
-	var ids []string
-	if err := p.app.DB().Select("id").From("complaints").Where(p.publicListWhere(status, categoryID)).
-		OrderBy("created DESC").Column(&ids); err != nil {
-		return nil, err
+	if b, ok := c.building[key]; ok && b.gen == c.gen {
+		c.mu.Unlock()
+		<-b.done
+		return b.ids, b.err
 	}
+	b := &publicBuild{done: make(chan struct{}), gen: c.gen}
+	if c.building == nil {
+		c.building = map[string]*publicBuild{}
+	}
+	c.building[key] = b
+	c.mu.Unlock()
+
+	// read from the index alone (idx_complaints_public holds the id)
+	b.err = p.app.DB().Select("id").From("complaints").Where(p.publicListWhere(status, categoryID)).
+		OrderBy("created DESC").Column(&b.ids)
+	close(b.done)
+
 	c.mu.Lock()
-	if c.gen == gen {
+	if c.building[key] == b {
+		delete(c.building, key)
+	}
+	if b.err == nil && c.gen == b.gen {
 		if c.lists == nil || len(c.lists) >= 64 {
 			c.lists = map[string]publicList{}
 		}
-		c.lists[key] = publicList{ids: ids, gen: gen, at: now}
+		c.lists[key] = publicList{ids: b.ids, gen: b.gen, at: now}
 	}
 	c.mu.Unlock()
-	return ids, nil
+	return b.ids, b.err
 }
 
 // publicRow is what the public list reads of a report.
