@@ -638,3 +638,60 @@ func TestServeSetsThePublicAddress(t *testing.T) {
 		t.Errorf("check after serve --public-url:\n%s", out)
 	}
 }
+
+// TestMaintenanceCommand: `townhall maintenance on` next to a running server
+// makes it refuse changes (503, Retry-After, the message) within seconds while
+// reads go on; `off` ends it.
+func TestMaintenanceCommand(t *testing.T) {
+	dir := t.TempDir()
+	_, base := startServerAt(t, dir)
+	signUp := func(n int) *http.Response {
+		body := fmt.Sprintf(`{"email":"new%d@example.com","password":"a-long-unusual-passphrase","passwordConfirm":"a-long-unusual-passphrase"}`, n)
+		res, err := http.Post(base+"/api/collections/users/records", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	if code, out := run(t, dir, "maintenance", "on", "--message", "Moving to a new server"); code != 0 || !strings.Contains(out, "on") {
+		t.Fatalf("maintenance on exited %d:\n%s", code, out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for n := 1; ; n++ {
+		res := signUp(n)
+		if res.StatusCode == http.StatusServiceUnavailable {
+			if res.Header.Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server still takes changes 10 s after maintenance on (%d)", res.StatusCode)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if res, err := http.Get(base + "/api/collections/departments/records"); err != nil || res.StatusCode != 200 {
+		t.Errorf("reading in maintenance: %v %v", res, err)
+	}
+	if code, out := run(t, dir, "maintenance", "status"); code != 0 || !strings.Contains(out, "Moving to a new server") {
+		t.Errorf("maintenance status exited %d:\n%s", code, out)
+	}
+	if code, out := run(t, dir, "maintenance", "off"); code != 0 {
+		t.Fatalf("maintenance off exited %d:\n%s", code, out)
+	}
+	// the server reads the switch at most every 2 s
+	for n, deadline := 100, time.Now().Add(10*time.Second); ; n++ {
+		res := signUp(n)
+		if res.StatusCode == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a sign-up 10 s after maintenance off: %d", res.StatusCode)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if code, _ := run(t, dir, "maintenance", "sideways"); code == 0 {
+		t.Error("maintenance with a wrong word exited 0")
+	}
+}

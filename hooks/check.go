@@ -69,6 +69,24 @@ func (p *Portal) CheckConfiguration() []Finding {
 	} else {
 		add("ok", "backups", "automatic backups %q, %d kept", s.Backups.Cron, s.Backups.CronMaxKeep)
 	}
+	switch at, ok := lastBackup(app); {
+	case !ok:
+		add("warn", "last backup", "no backup has been made yet: make one now (dashboard → Settings → Backups) rather than wait for the schedule")
+	case p.now().Sub(at) > 48*time.Hour:
+		add("warn", "last backup", "the newest backup is from %s, over two days ago: are automatic backups running?", at.UTC().Format("2006-01-02 15:04 UTC"))
+	default:
+		add("ok", "last backup", "%s", at.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	if free, total, ok := p.diskSpace(app.DataDir()); ok && total > 0 {
+		if pct := percent(free, total); pct < 10 {
+			add("warn", "disk", "only %.1f %% of the data folder's disk is free (%d MB): uploads and backups will soon fail", pct, free>>20)
+		} else {
+			add("ok", "disk", "%.1f %% free", pct)
+		}
+	}
+	if on, msg := p.Maintenance(); on {
+		add("warn", "maintenance", "maintenance mode is on (%q): changes are refused until `townhall maintenance off`", msg)
+	}
 	if !s.RateLimits.Enabled {
 		add("warn", "rate limits", "rate limiting is off: sign-in and sign-up can be hammered")
 	} else {

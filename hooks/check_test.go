@@ -1,8 +1,11 @@
 package hooks
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -178,5 +181,55 @@ func TestCheckDoesNotCountTheInstallersAccount(t *testing.T) {
 	}
 	if l, msg := admin(); l != "warn" || !strings.Contains(msg, "no administrator yet") {
 		t.Errorf("only the installer's account: %s %q", l, msg)
+	}
+}
+
+// TestCheckWatchesBackupsDiskAndMaintenance: check warns when no backup is
+// recent, when the disk is nearly full and while maintenance mode is on.
+func TestCheckWatchesBackupsDiskAndMaintenance(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	finding := func(subject string) (string, string) {
+		for _, f := range e.portal.CheckConfiguration() {
+			if f.Subject == subject {
+				return f.Level, f.Message
+			}
+		}
+		return "", ""
+	}
+	if l, msg := finding("last backup"); l != "warn" || !strings.Contains(msg, "no backup") {
+		t.Errorf("no backup: %s %s", l, msg)
+	}
+	dir := filepath.Join(e.app.DataDir(), core.LocalBackupsDirName)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(dir, "pb_backup_old.zip")
+	if err := os.WriteFile(old, []byte("zip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	threeDays := e.clock.Now().Add(-72 * time.Hour)
+	if err := os.Chtimes(old, threeDays, threeDays); err != nil {
+		t.Fatal(err)
+	}
+	if l, msg := finding("last backup"); l != "warn" || !strings.Contains(msg, "over two days ago") {
+		t.Errorf("a 3-day-old backup: %s %s", l, msg)
+	}
+	e.portal.diskSpace = func(string) (uint64, uint64, bool) { return 5 << 30, 100 << 30, true }
+	if l, msg := finding("disk"); l != "warn" || !strings.Contains(msg, "5.0 %") {
+		t.Errorf("a disk 5 %% free: %s %s", l, msg)
+	}
+	e.portal.diskSpace = func(string) (uint64, uint64, bool) { return 50 << 30, 100 << 30, true }
+	if l, _ := finding("disk"); l != "ok" {
+		t.Errorf("a disk half free: %s", l)
+	}
+	if l, _ := finding("maintenance"); l != "" {
+		t.Errorf("maintenance off reported as %s", l)
+	}
+	if err := e.portal.SetMaintenance(true, "Moving", ""); err != nil {
+		t.Fatal(err)
+	}
+	if l, msg := finding("maintenance"); l != "warn" || !strings.Contains(msg, "Moving") {
+		t.Errorf("maintenance on: %s %s", l, msg)
 	}
 }

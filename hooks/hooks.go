@@ -35,6 +35,8 @@ type Portal struct {
 	sendSoon func()
 	// freeSpace tells the free bytes on a folder's disk (tests shrink it)
 	freeSpace func(dir string) (uint64, bool)
+	// diskSpace tells the free and total bytes of a folder's disk (tests shrink it)
+	diskSpace func(dir string) (free, total uint64, ok bool)
 	// fastLists answers residents' lists from indexed scopes (residentlists.go)
 	fastLists bool
 	public    *publicLists // the public list's order, forgotten on every change
@@ -52,6 +54,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	}
 	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, maint: &maintenanceCache{}, public: &publicLists{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
 	p.freeSpace = freeSpace
+	p.diskSpace = diskSpace
 	p.sendSoon = func() {
 		go p.runJob("outbox", func() error { _, _, err := p.SendOutbox(); return err })
 	}

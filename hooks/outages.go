@@ -325,7 +325,7 @@ func (p *Portal) handleStatus(e *core.RequestEvent) error {
 		} else {
 			out["last_backup"] = nil
 		}
-		if free, total, ok := diskSpace(app.DataDir()); ok {
+		if free, total, ok := p.diskSpace(app.DataDir()); ok {
 			out["disk"] = map[string]any{"free_bytes": free, "total_bytes": total, "free_percent": percent(free, total)}
 		}
 	}
