@@ -256,3 +256,40 @@ func TestStaffPagesAccessible(t *testing.T) {
 	p.waitFor("#queue tbody tr")
 	p.axe("staff queue filtered")
 }
+
+// TestDirectorPublishesANotice: the director publishes a notice in the
+// staff console; residents see it as a banner until the director ends it.
+func TestDirectorPublishesANotice(t *testing.T) {
+	d := newPage(t, 1280)
+	d.staffSignIn("director@pinecounty.example")
+	d.open("/staff/announcements.html")
+	d.waitFor("#new-notice")
+	d.axe("staff notices")
+	d.click("#new-notice button[type=submit]")
+	d.waitText(".error-summary", "Write a title in English")
+	d.fill("#title_en", "Trash pickup moves to Saturday this week")
+	d.fill("#title_es", "La recolección de basura pasa al sábado esta semana")
+	d.choose("#severity", "warning")
+	d.choose("#shows_on", "site")
+	d.click("#new-notice button[type=submit]")
+	d.waitText("#notices-table", "In force")
+
+	p := newPage(t, 360)
+	eval[bool](p, `(localStorage.setItem("th_lang", "es"), true)`)
+	p.open("/")
+	p.waitText("#notices .banner.warning", "pasa al sábado")
+
+	d.click("#notices-table tbody tr:first-child td:last-child button")
+	d.waitText("#notices-table", "Ended")
+	p.open("/")
+	p.waitFor("#permits .card")
+	if eval[bool](p, `!!document.querySelector("#notices .banner.warning")`) {
+		t.Error("an ended notice still shows")
+	}
+
+	clerk := newPage(t, 1280)
+	clerk.staffSignIn("works@pinecounty.example")
+	if eval[bool](clerk, `!!document.querySelector("a[href='/staff/announcements.html']")`) {
+		t.Error("a clerk is offered the notices page")
+	}
+}

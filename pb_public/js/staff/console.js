@@ -34,7 +34,8 @@ function drawHeader(me) {
   const header = $("#site-header");
   if (!header) return;
   const here = location.pathname;
-  const items = me ? NAV.map(([href, label]) => h("li", {}, h("a", { href, "aria-current": here === href ? "page" : null }, label))) : [];
+  const nav = me && me.role === "director" ? [...NAV, ["/staff/announcements.html", "Notices"]] : NAV;
+  const items = me ? nav.map(([href, label]) => h("li", {}, h("a", { href, "aria-current": here === href ? "page" : null }, label))) : [];
   if (me) {
     items.push(h("li", {}, h("a", { href: "/staff/signin.html", onclick: () => signOut() }, `Sign out (${me.name})`)));
   }
