@@ -72,5 +72,6 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerStaffRoutes()
 	p.registerJobs()
 	p.registerHousekeeping()
+	p.registerInsights()
 	return p
 }

@@ -1,6 +1,11 @@
 package pb_migrations
 
-import "github.com/pocketbase/pocketbase/core"
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/pocketbase/pocketbase/core"
+)
 
 // Rules are one collection's API rules: who may list, view, create, update
 // and delete its records, and (auth collections) who may sign in. A nil rule
@@ -79,6 +84,10 @@ func AccessRules() map[string]Rules {
 		"feedback":      {List: rule(ownRatingOrStaff), View: rule(ownRatingOrStaff), Create: rule(feedbackCreate)},
 		"outbox":        {},
 		"town_settings": {List: rule(""), View: rule("")},
+		// the director's targets: staff read those of their department and the
+		// county-wide ones; directors set them
+		"targets": {List: rule(targetsInScope), View: rule(targetsInScope),
+			Create: rule(isDirector), Update: rule(isDirector), Delete: rule(isDirector)},
 	}
 }
 
@@ -88,13 +97,20 @@ const feedbackCreate = isResident + " && author = " + me + " && (" +
 	"(complaint.reporter = " + me + " && (complaint.status = 'resolved' || complaint.status = 'closed')) || " +
 	"(permit.owner = " + me + " && (permit.status = 'issued' || permit.status = 'denied' || permit.status = 'expired')))"
 
+// targetsInScope: a target of the caller's department, or of the whole county.
+const targetsInScope = isStaff + " && (@request.auth.role = 'director' || department = '' || department = @request.auth.department)"
+
 // applyRules sets every collection's rules from a table. It saves without
 // validating, so that the table may name a field that a later migration adds
 // (on a new installation every migration runs before the first request);
-// TestEveryRuleIsValid checks the final schema.
+// TestEveryRuleIsValid checks the final schema. A collection that does not
+// exist yet is skipped: the later migration that creates it applies its row.
 func applyRules(app core.App, table map[string]Rules) error {
 	for name, r := range table {
 		c, err := app.FindCollectionByNameOrId(name)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
 		if err != nil {
 			return err
 		}

@@ -5,9 +5,9 @@ import (
 	"errors"
 )
 
-// factVersion is the layout of an encoded Fact; a stored fact of another
+// FactVersion is the layout of an encoded Fact; a stored fact of another
 // version is rebuilt from its request.
-const factVersion = 1
+const FactVersion = 1
 
 // ErrFactVersion is a stored fact of another layout.
 var ErrFactVersion = errors.New("insights: stored fact has another layout")
@@ -16,7 +16,7 @@ var ErrFactVersion = errors.New("insights: stored fact has another layout")
 // so that reading 100,000 of them is one column each).
 func (f *Fact) Encode() []byte {
 	b := make([]byte, 0, 160)
-	b = append(b, factVersion)
+	b = append(b, FactVersion)
 	str := func(s string) { b = binary.AppendUvarint(b, uint64(len(s))); b = append(b, s...) }
 	num := func(v int64) { b = binary.AppendVarint(b, v) }
 	for _, s := range []string{f.ID, f.Kind, f.Department, f.Service, f.Channel, f.Assignee, f.Status, f.Decision, f.DraftStep} {
@@ -43,7 +43,7 @@ func (f *Fact) Encode() []byte {
 // DecodeFact reads what Encode wrote.
 func DecodeFact(b []byte) (Fact, error) {
 	var f Fact
-	if len(b) == 0 || b[0] != factVersion {
+	if len(b) == 0 || b[0] != FactVersion {
 		return f, ErrFactVersion
 	}
 	b = b[1:]
