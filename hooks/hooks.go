@@ -5,6 +5,7 @@ package hooks
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -38,6 +39,8 @@ type Portal struct {
 	// fastLists answers residents' lists from indexed scopes (residentlists.go)
 	fastLists bool
 	public    *publicLists // the public list's order, forgotten on every change
+	// factsSeen is how many facts Insights read last time (to size its buffers)
+	factsSeen *atomic.Int64
 }
 
 // Register installs every Townhall hook, route and scheduled job on app and
@@ -49,7 +52,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, public: &publicLists{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
+	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, public: &publicLists{}, factsSeen: &atomic.Int64{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
 	p.freeSpace = freeSpace
 	p.sendSoon = func() {
 		go p.runJob("outbox", func() error { _, _, err := p.SendOutbox(); return err })

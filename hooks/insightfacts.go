@@ -144,10 +144,11 @@ func saveFact(app core.App, f *insights.Fact) error {
 	if f.IsOpen() {
 		open = 1
 	}
-	_, err := app.DB().NewQuery(`INSERT INTO townhall_insight_facts (request, department, open, last_activity, data)
-		VALUES ({:id}, {:dept}, {:open}, {:last}, {:data})
-		ON CONFLICT (request) DO UPDATE SET department = excluded.department, open = excluded.open,
-			last_activity = excluded.last_activity, data = excluded.data`).
+	if _, err := app.DB().NewQuery("DELETE FROM townhall_insight_facts WHERE request = {:id}").Bind(dbx.Params{"id": f.ID}).Execute(); err != nil {
+		return err
+	}
+	_, err := app.DB().NewQuery(`INSERT INTO townhall_insight_facts (last_activity, request, department, open, data)
+		VALUES ({:last}, {:id}, {:dept}, {:open}, {:data})`).
 		Bind(dbx.Params{"id": f.ID, "dept": f.Department, "open": open, "last": f.LastActivity(), "data": f.Encode()}).Execute()
 	return err
 }

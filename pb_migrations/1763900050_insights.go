@@ -17,20 +17,20 @@ import (
 // of that scope; and an index of ratings with a comment by date.
 func init() {
 	m.Register(func(app core.App) error {
+		// clustered by last activity: a period reads one stretch of the table
 		if _, err := app.DB().NewQuery(`CREATE TABLE IF NOT EXISTS townhall_insight_facts (
-			request       TEXT PRIMARY KEY NOT NULL,
+			last_activity INTEGER NOT NULL,
+			request       TEXT NOT NULL,
 			department    TEXT NOT NULL DEFAULT '',
 			open          INTEGER NOT NULL DEFAULT 0,
-			last_activity INTEGER NOT NULL DEFAULT 0,
-			data          BLOB NOT NULL
-		)`).Execute(); err != nil {
+			data          BLOB NOT NULL,
+			PRIMARY KEY (last_activity, request)
+		) WITHOUT ROWID`).Execute(); err != nil {
 			return err
 		}
 		for _, q := range []string{
-			`CREATE INDEX IF NOT EXISTS idx_insight_facts_activity ON townhall_insight_facts (last_activity)`,
-			`CREATE INDEX IF NOT EXISTS idx_insight_facts_department ON townhall_insight_facts (department, last_activity)`,
+			`CREATE UNIQUE INDEX IF NOT EXISTS idx_insight_facts_request ON townhall_insight_facts (request)`,
 			`CREATE INDEX IF NOT EXISTS idx_insight_facts_open ON townhall_insight_facts (last_activity) WHERE open = 1`,
-			`CREATE INDEX IF NOT EXISTS idx_insight_facts_department_open ON townhall_insight_facts (department, last_activity) WHERE open = 1`,
 		} {
 			if _, err := app.DB().NewQuery(q).Execute(); err != nil {
 				return err
