@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -161,13 +162,19 @@ func (p *Portal) loadFacts(visible string, since time.Time) ([]insights.Fact, er
 	}
 	// one value of every fact end to end (facts are self-delimiting): a row
 	// a fact would cost more in the driver than the figures themselves
-	var all []byte
-	err := p.app.DB().NewQuery(`SELECT CAST(coalesce(group_concat(data, ''), '') AS BLOB) FROM (
+	rows, err := p.app.DB().NewQuery(`SELECT CAST(coalesce(group_concat(data, ''), '') AS BLOB) FROM (
 		SELECT data FROM townhall_insight_facts WHERE last_activity >= {:since}` + dept + `
 		UNION ALL SELECT data FROM townhall_insight_facts WHERE open = 1 AND last_activity < {:since}` + dept + `)`).
-		Bind(params).Row(&all)
+		Bind(params).Rows()
 	if err != nil {
 		return nil, err
+	}
+	defer rows.Close()
+	var all sql.RawBytes // read in place: no copy of what may be megabytes
+	if rows.Next() {
+		if err := rows.Scan(&all); err != nil {
+			return nil, err
+		}
 	}
 	facts := make([]insights.Fact, 0, int(p.factsSeen.Load())+256)
 	dec := insights.NewDecoder()
@@ -181,7 +188,7 @@ func (p *Portal) loadFacts(visible string, since time.Time) ([]insights.Fact, er
 		}
 	}
 	p.factsSeen.Store(int64(len(facts)))
-	return facts, nil
+	return facts, rows.Err()
 }
 
 // targetsFor lists the targets the caller may read.
