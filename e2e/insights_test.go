@@ -20,6 +20,14 @@ func TestInsightsPage(t *testing.T) {
 	p.waitText("#status", "Figures as of")
 	p.waitText("#report", "All departments")
 
+	// a target, and its progress
+	p.choose("#metric", "closed")
+	p.fill("#value", "5")
+	p.click("#target-form button[type=submit]")
+	p.waitText("#report", "Requests closed is ")
+	p.waitText("#report", "the target is at least 5:")
+	p.axe("staff insights (target set)")
+
 	c := newPage(t, 1280)
 	c.staffSignIn("works@pinecounty.example")
 	c.open("/staff/insights.html")

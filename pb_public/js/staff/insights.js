@@ -1,8 +1,8 @@
 // insights.js — the director's figures: filters, summary cards, a table per
 // figure with its CSV, the trends in words, targets, open work, comments,
 // and a printable council report (one page per department).
-import { auth, request, list } from "../api.js";
-import { $, h, formatDate } from "../ui.js";
+import { auth, request, list, createRecord } from "../api.js";
+import { $, h, formatDate, showApiError, clearErrors } from "../ui.js";
 import { initStaff } from "./console.js";
 
 const me = initStaff();
@@ -87,7 +87,8 @@ function report(ans, params, { compact = false } = {}) {
       h("span", { class: "muted" }, `Against last year: ${t.changes[1].sentence}`))))),
     h("section", {}, h("h2", {}, "Targets"), ans.targets.length ? h("ul", {}, ans.targets.map((p) => h("li", {},
       h("span", { class: p.met ? "target-met" : "target-risk" }, p.met ? "Met: " : "At risk: "), p.sentence,
-      p.progress !== null ? ` (${p.progress} % of the way from the baseline)` : ""))) : h("p", {}, "No targets are set for this scope.")),
+      p.progress !== null ? ` (${p.progress} % of the way from the baseline)` : ""))) : h("p", {}, "No targets are set for this scope."),
+    compact || me.role !== "director" ? null : targetForm(ans)),
   ];
   if (compact) return parts;
   const r = c.response;
@@ -137,6 +138,36 @@ function report(ans, params, { compact = false } = {}) {
       table("Comments, newest first", "comments", ["Date", "Rating", "Department", "Category or type", "Comment"],
         ans.comments.map((x) => [formatDate(x.at), x.rating, name(n.departments, x.department), name(n.services, x.service), x.comment]), params)));
   return parts;
+}
+
+/** targetForm lets a director set a target: a goal value, or a change in % against a baseline year. */
+function targetForm(ans) {
+  const field = (id, label, input) => h("div", { class: "field" }, h("label", { for: id }, label), input);
+  const form = h("form", { class: "no-print", id: "target-form", novalidate: true, onsubmit: async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const f = form.elements;
+    const data = { metric: f.metric.value, department: f.target_department.value, comparison: f.comparison.value };
+    if (f.change_percent.value) Object.assign(data, { change_percent: Number(f.change_percent.value), baseline_year: Number(f.baseline_year.value) });
+    else data.value = Number(f.value.value);
+    try {
+      await createRecord("targets", data);
+      load();
+    } catch (err) {
+      showApiError(form, err);
+    }
+  } },
+  h("h3", {}, "Set a target"),
+  field("metric", "Figure", h("select", { id: "metric", name: "metric" }, ans.trends.map((t) => h("option", { value: t.key }, t.label)))),
+  field("target_department", "Department", h("select", { id: "target_department", name: "target_department" }, h("option", { value: "" }, "The whole county"),
+    catalogue.departments.map((d) => h("option", { value: d.id }, d.name)))),
+  field("comparison", "The figure should be", h("select", { id: "comparison", name: "comparison" },
+    h("option", { value: "" }, "whichever is better for it"), h("option", { value: "at_least" }, "at least the goal"), h("option", { value: "at_most" }, "at most the goal"))),
+  field("value", "Goal (for example 4.3, or 90 for 90 %)", h("input", { id: "value", name: "value", type: "number", step: "any" })),
+  field("change_percent", "Or a change in % (for example -20)", h("input", { id: "change_percent", name: "change_percent", type: "number", step: "any" })),
+  field("baseline_year", "against the year", h("input", { id: "baseline_year", name: "baseline_year", type: "number", min: "2000", max: "2100" })),
+  h("button", { class: "button", type: "submit" }, "Save the target"));
+  return form;
 }
 
 async function load(extra = {}) {
