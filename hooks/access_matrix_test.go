@@ -151,6 +151,14 @@ func TestAccessMatrix(t *testing.T) {
 			"anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=400", ""},
 		{"town_settings", "update", "$settings", `{"reopen_days":10}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
 		{"town_settings", "delete", "$settings", "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=400", ""},
+
+		// targets: staff read their department's and the county-wide ones; directors set them
+		{"targets", "list", "", "", "anon=200: A=200: B=200: cx=200:" + all(targetX, targetAll) + " cy=200:" + all(targetY, targetAll) +
+			" dir=200:" + all(targetX, targetY, targetAll) + " su=200:" + all(targetX, targetY, targetAll), ""},
+		{"targets", "view", targetX, "", "anon=404 A=404 B=404 cx=200 cy=404 dir=200 su=200", ""},
+		{"targets", "create", "", `{"metric":"satisfaction","value":4.3}`, "anon=400 A=400 B=400 cx=400 cy=400 dir=200 su=200", ""},
+		{"targets", "update", targetX, `{"value":4.5}`, "anon=404 A=404 B=404 cx=404 cy=404 dir=200 su=200", ""},
+		{"targets", "delete", targetAll, "", "anon=404 A=404 B=404 cx=404 cy=404 dir=204 su=204", ""},
 	}
 
 	// every collection of the schema has a row for each of the five operations
@@ -276,7 +284,10 @@ func addMatrixFixtures(app core.App) error {
 	ev.Id = eventS
 	ev.Load(map[string]any{"permit": permitS, "department": deptX, "actor_kind": "resident", "actor_user": resA,
 		"action": "submit", "from_status": "draft", "to_status": "submitted", "public": true})
-	return raw.SaveNoValidate(ev)
+	if err := raw.SaveNoValidate(ev); err != nil {
+		return err
+	}
+	return addTargetFixtures(app)
 }
 
 type outcome struct {

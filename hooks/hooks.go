@@ -5,6 +5,7 @@ package hooks
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -41,6 +42,8 @@ type Portal struct {
 	fastLists bool
 	public    *publicLists // the public list's order, forgotten on every change
 	maint     *maintenanceCache
+	// factsSeen is how many facts Insights read last time (to size its buffers)
+	factsSeen *atomic.Int64
 }
 
 // Register installs every Townhall hook, route and scheduled job on app and
@@ -52,7 +55,8 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, maint: &maintenanceCache{}, public: &publicLists{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
+	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, maint: &maintenanceCache{}, public: &publicLists{},
+		factsSeen: &atomic.Int64{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
 	p.freeSpace = freeSpace
 	p.diskSpace = diskSpace
 	p.sendSoon = func() {
@@ -77,5 +81,6 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerStaffRoutes()
 	p.registerJobs()
 	p.registerHousekeeping()
+	p.registerInsights()
 	return p
 }

@@ -89,6 +89,10 @@ func AccessRules() map[string]Rules {
 		"feedback":      {List: rule(ownRatingOrStaff), View: rule(ownRatingOrStaff), Create: rule(feedbackCreate)},
 		"outbox":        {},
 		"town_settings": {List: rule(""), View: rule("")},
+		// the director's targets: staff read those of their department and the
+		// county-wide ones; directors set them
+		"targets": {List: rule(targetsInScope), View: rule(targetsInScope),
+			Create: rule(isDirector), Update: rule(isDirector), Delete: rule(isDirector)},
 	}
 }
 
@@ -101,6 +105,9 @@ const announcementShown = "starts_at <= @now || " + isDirector
 const feedbackCreate = isResident + " && author = " + me + " && (" +
 	"(complaint.reporter = " + me + " && (complaint.status = 'resolved' || complaint.status = 'closed')) || " +
 	"(permit.owner = " + me + " && (permit.status = 'issued' || permit.status = 'denied' || permit.status = 'expired')))"
+
+// targetsInScope: a target of the caller's department, or of the whole county.
+const targetsInScope = isStaff + " && (@request.auth.role = 'director' || department = '' || department = @request.auth.department)"
 
 // applyRules sets every collection's rules from a table. It saves without
 // validating, so that the table may name a field that a later migration adds

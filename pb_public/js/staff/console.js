@@ -8,6 +8,7 @@ const NAV = [
   ["/staff/", "Queue"],
   ["/staff/mywork.html", "My work"],
   ["/staff/intake.html", "Walk-in or phone intake"],
+  ["/staff/insights.html", "Insights"],
 ];
 
 /** initStaff draws the page furniture and returns the signed-in staff member (or null, after sending them to sign in). */
