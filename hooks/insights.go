@@ -295,8 +295,10 @@ func (p *Portal) insightComments(r insightsRequest, facts []insights.Fact) ([]in
 		Rating    int    `db:"rating"`
 		Comment   string `db:"comment"`
 		Created   string `db:"created"`
+		Answer    string `db:"answer"`
+		Answered  string `db:"answered_at"`
 	}
-	if err := p.app.DB().Select("id", "complaint", "permit", "rating", "comment", "created").From("feedback").
+	if err := p.app.DB().Select("id", "complaint", "permit", "rating", "comment", "created", "answer", "answered_at").From("feedback").
 		Where(dbx.NewExp(where, params)).OrderBy("created DESC").Limit(1000).All(&rows); err != nil {
 		return nil, err
 	}
@@ -315,8 +317,13 @@ func (p *Portal) insightComments(r insightsRequest, facts []insights.Fact) ([]in
 		if f == nil || !r.scope.Match(f) {
 			continue
 		}
-		out = append(out, insights.Comment{ID: c.ID, Request: f.ID, Kind: f.Kind, Department: f.Department, Service: f.Service,
-			Rating: c.Rating, Comment: c.Comment, At: pbTime(c.Created)})
+		cm := insights.Comment{ID: c.ID, Request: f.ID, Kind: f.Kind, Department: f.Department, Service: f.Service,
+			Rating: c.Rating, Comment: c.Comment, At: pbTime(c.Created), Answer: c.Answer}
+		if c.Answered != "" {
+			at := pbTime(c.Answered)
+			cm.AnsweredAt = &at
+		}
+		out = append(out, cm)
 		if len(out) == maxComments {
 			break
 		}

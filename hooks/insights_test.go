@@ -295,6 +295,15 @@ func TestInsightsFollowEveryAction(t *testing.T) {
 	if got.Response.Acknowledge.N != 1 || got.Satisfaction.Ratings != 2 || got.Satisfaction.Distribution[3] != 2 {
 		t.Errorf("after: %+v %+v", got.Response, got.Satisfaction)
 	}
+	// staff answer the comment: the comments list says so
+	if res := e.do(t, http.MethodPost, "/api/townhall/complaints/"+complaintB+"/answer_rating", map[string]any{"comment": "Gracias por avisarnos."}, roleClerkY); res.Status != 200 {
+		t.Fatalf("answer: %d %s", res.Status, res.Body)
+	}
+	var withComments insightsJSON
+	e.do(t, http.MethodGet, "/api/townhall/staff/insights?from="+today, nil, roleDirector).JSON(t, &withComments)
+	if len(withComments.Comments) != 1 || withComments.Comments[0].Answer != "Gracias por avisarnos." || withComments.Comments[0].AnsweredAt == nil {
+		t.Errorf("comments after the answer: %+v", withComments.Comments)
+	}
 	// a target that cannot be measured is refused with a reason
 	res = e.do(t, http.MethodPost, "/api/collections/targets/records", map[string]any{"metric": "happiness", "value": 3}, roleDirector)
 	if res.Status != 400 || !strings.Contains(res.Body, "no figure") {

@@ -18,6 +18,9 @@ type Comment struct {
 	Rating     int       `json:"rating"`
 	Comment    string    `json:"comment"`
 	At         time.Time `json:"at"`
+	// Answer is staff's answer to it (the resident reads it in the request's history)
+	Answer     string     `json:"answer"`
+	AnsweredAt *time.Time `json:"answered_at"`
 }
 
 // Names turn ids into what people read.
@@ -154,10 +157,14 @@ func Tables(in *Insights, comments []Comment, n Names, loc *time.Location) map[s
 	}
 	out["targets"] = tg
 
-	cm := Table{Header: []string{"date", "rating", "department", "category or type", "comment"}}
+	cm := Table{Header: []string{"date", "rating", "department", "category or type", "comment", "answered", "answer"}}
 	for _, c := range comments {
+		answered := ""
+		if c.AnsweredAt != nil {
+			answered = iso(*c.AnsweredAt)
+		}
 		cm.Rows = append(cm.Rows, []string{iso(c.At), itoa(c.Rating), name(n.Departments, c.Department, ""),
-			name(n.Services, c.Service, ""), c.Comment})
+			name(n.Services, c.Service, ""), c.Comment, answered, c.Answer})
 	}
 	out["comments"] = cm
 	return out
