@@ -42,6 +42,9 @@ type Portal struct {
 	fastLists bool
 	public    *publicLists // the public list's order, forgotten on every change
 	maint     *maintenanceCache
+	// backfilling: writing a past history (Backfill): saves carry the
+	// clock's time and no email is queued
+	backfilling bool
 	// factsSeen is how many facts Insights read last time (to size its buffers)
 	factsSeen *atomic.Int64
 }

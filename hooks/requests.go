@@ -105,6 +105,7 @@ func (p *Portal) Transition(kind requestKind, id, action string, actor Actor, in
 			}
 		}
 		r.Set("status", t.To)
+		p.stamp(r, false)
 		if err := tx.SaveWithContext(withChange(context.Background(), c), r); err != nil {
 			return err
 		}
@@ -155,6 +156,7 @@ func (p *Portal) appendEvent(tx core.App, kind requestKind, r *core.Record, ev e
 	if ev.Data != nil {
 		rec.Set("data", ev.Data)
 	}
+	p.stamp(rec, true)
 	return tx.Save(rec)
 }
 
