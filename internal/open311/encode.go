@@ -68,7 +68,7 @@ func (d Document) Encode(f Format) []byte {
 
 // JSON writes the document as JSON.
 func (d Document) JSON() []byte {
-	b := make([]byte, 0, 1024)
+	b := make([]byte, 0, d.sizeHint())
 	b = appendJSON(b, d.Body)
 	return append(b, '\n')
 }
@@ -76,10 +76,20 @@ func (d Document) JSON() []byte {
 // XML writes the document as XML, with its declaration.
 func (d Document) XML() []byte {
 	var buf bytes.Buffer
+	buf.Grow(2 * d.sizeHint())
 	buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	writeXML(&buf, d.Root, d.Body)
 	buf.WriteByte('\n')
 	return buf.Bytes()
+}
+
+// sizeHint guesses the length of a document, so that a list of a thousand
+// requests is written without growing its buffer many times.
+func (d Document) sizeHint() int {
+	if l, ok := d.Body.(List); ok {
+		return 1024 + 768*len(l.Items)
+	}
+	return 1024
 }
 
 func appendJSON(b []byte, v any) []byte {
