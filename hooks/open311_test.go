@@ -748,3 +748,28 @@ func TestOpen311ListPlansUseIndexes(t *testing.T) {
 		}
 	}
 }
+
+// TestOpen311ReadLimit: an address makes at most 300 Open311 requests in 10
+// seconds; the next is a 429 error array with Retry-After, and the window
+// after it is open again.
+func TestOpen311ReadLimit(t *testing.T) {
+	t.Parallel()
+	e := open311Env(t)
+	if !e.app.Settings().RateLimits.Enabled {
+		t.Fatal("rate limits are off in the fixtures")
+	}
+	for i := 0; i < open311ReadLimit; i++ {
+		if res := e.open311(t, "GET", "/open311/v2/services.json", ""); res.Status != 200 {
+			t.Fatalf("request %d: %d %s", i+1, res.Status, res.Body)
+		}
+	}
+	res := e.open311(t, "GET", "/open311/v2/services.xml", "")
+	if res.Status != 429 || res.Header.Get("Retry-After") == "" ||
+		!strings.Contains(res.Body, o311Error("xml", 429, "Too many requests; wait a few seconds and try again.")) {
+		t.Fatalf("over the limit: %d %v %s", res.Status, res.Header, res.Body)
+	}
+	e.clock.Advance(open311ReadWindow)
+	if res := e.open311(t, "GET", "/open311/v2/services.json", ""); res.Status != 200 {
+		t.Fatalf("next window: %d %s", res.Status, res.Body)
+	}
+}
