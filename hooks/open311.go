@@ -47,6 +47,7 @@ type open311API struct {
 // check of every report's answers, the clients' keys, and the routes.
 func (p *Portal) registerOpen311() {
 	p.registerReportQuestions()
+	p.registerReportSummary()
 	registerOpen311Clients(p.app)
 
 	// only the Open311 endpoints file reports of the open311 channel
@@ -562,21 +563,16 @@ type open311Row struct {
 	Address     string `db:"address"`
 	HasLocation bool   `db:"has_location"`
 	Location    string `db:"location"`
-	StatusNotes string `db:"status_notes"`
+	StatusNotes string `db:"public_note"`
 	PublicPhoto string `db:"public_photo"`
 }
 
-// open311Columns are the columns read of a report, with the latest comment
-// staff wrote to the resident (a public comment, or the note of a public
-// action) and the first photo staff marked public: each a short walk of an
-// index (named, so that a small table is never scanned instead), done only
-// for the rows answered.
+// open311Columns are the columns read of a report: public_note and
+// public_photo are kept on the report (report_summary.go), so the list is one
+// walk of the reports.
 var open311Columns = []string{"id", "reference", "category", "department", "status", "created", "updated", "resolved_at",
 	"closed_at", "resolve_due_at", "description", "description_private", "address", "has_location", "location",
-	`COALESCE((SELECT ev.comment FROM events ev INDEXED BY idx_events_complaint WHERE ev.complaint = complaints.id AND ev.public = TRUE AND ev.comment != ''
-		AND ev.actor_kind IN ('staff', 'superuser') ORDER BY ev.created DESC LIMIT 1), '') AS status_notes`,
-	`COALESCE((SELECT d.id FROM documents d INDEXED BY idx_documents_complaint WHERE d.complaint = complaints.id AND d.public = TRUE
-		ORDER BY d.created LIMIT 1), '') AS public_photo`}
+	"public_note", "public_photo"}
 
 // handleRequests answers GET /open311/v2/requests.{format}: the reports
 // asked for by id, or those filed in a window (by default the last 90 days),

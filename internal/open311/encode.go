@@ -172,34 +172,55 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 func writeXML(buf *bytes.Buffer, name string, v any) {
+	open := func() { buf.WriteByte('<'); buf.WriteString(name); buf.WriteByte('>') }
+	empty := func() { buf.WriteByte('<'); buf.WriteString(name); buf.WriteString("/>") }
 	switch x := v.(type) {
 	case nil:
-		buf.WriteString("<" + name + "/>")
+		empty()
 		return
 	case Object:
-		buf.WriteString("<" + name + ">")
+		open()
 		for _, f := range x {
 			writeXML(buf, f.Name, f.Value)
 		}
 	case List:
 		if len(x.Items) == 0 {
-			buf.WriteString("<" + name + "/>")
+			empty()
 			return
 		}
-		buf.WriteString("<" + name + ">")
+		open()
 		for _, it := range x.Items {
 			writeXML(buf, x.Item, it)
 		}
 	default:
 		text := scalarText(v)
 		if text == "" {
-			buf.WriteString("<" + name + "/>")
+			empty()
 			return
 		}
-		buf.WriteString("<" + name + ">")
-		_ = xml.EscapeText(buf, []byte(text)) // writes to a buffer: cannot fail
+		open()
+		escapeXML(buf, text)
 	}
-	buf.WriteString("</" + name + ">")
+	buf.WriteString("</")
+	buf.WriteString(name)
+	buf.WriteByte('>')
+}
+
+// escapeXML writes s as XML text: markup characters escaped, characters XML
+// cannot hold replaced by U+FFFD (as encoding/xml does).
+func escapeXML(buf *bytes.Buffer, s string) {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '<' || c == '>' || c == '&' || c == '"' || c == '\'' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		buf.WriteString(s)
+		return
+	}
+	_ = xml.EscapeText(buf, []byte(s)) // writes to a buffer: cannot fail
 }
 
 // scalarText is the XML text of a string, bool or number.
