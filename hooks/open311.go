@@ -350,13 +350,18 @@ func (a *open311API) handleToken(e *core.RequestEvent) error {
 
 // handlePost answers POST /open311/v2/requests.{format}: a report filed with
 // an API key, through the same hooks as every report (reference, deadlines,
-// department, emails), with an audit event naming the client.
+// department, its "reported" event, emails), with an internal note naming
+// the client. In maintenance mode it waits, as every change does (503).
 func (a *open311API) handlePost(e *core.RequestEvent) error {
 	name, f, ok := formatOf(e)
 	if !ok || name != "requests" {
 		return a.noEndpoint(e, f)
 	}
 	lang := requestLang(e)
+	if m := a.p.maintenance(); m.On {
+		e.Response.Header().Set("Retry-After", strconv.Itoa(maintenanceRetry))
+		return a.refuse(e, f, open311.Errors{{Code: http.StatusServiceUnavailable, Description: m.message(lang)}})
+	}
 	form, err := readOpen311Form(e)
 	if err != nil {
 		return a.refuse(e, f, open311.BadRequest(lang.T("open311.body")))
@@ -468,24 +473,21 @@ func (a *open311API) file(client open311Client, cat *categoryRow, in open311.New
 		if err := tx.Save(r); err != nil {
 			return err
 		}
+		// the history starts with "reported" (complaints.go); staff also
+		// learn which client it came through, and any photo link it sent
+		// (kept for them, not published: only photos staff mark public are)
 		data := map[string]any{"channel": "open311", "client": client.Name, "client_id": client.ID}
-		for k, v := range map[string]string{"device_id": in.DeviceID, "account_id": in.AccountID, "address_id": in.AddressID} {
+		for k, v := range map[string]string{"device_id": in.DeviceID, "account_id": in.AccountID, "address_id": in.AddressID, "media_url": in.MediaURL} {
 			if v != "" {
 				data[k] = v
 			}
 		}
-		ev := event{Action: "created", To: r.GetString("status"), Public: true, Actor: SystemActor(), Data: data,
-			Comment: "Received through Open311 from " + client.Name + "."}
-		if err := p.appendEvent(tx, p.complaintKind(), r, ev); err != nil {
-			return err
-		}
+		comment := "Received through Open311 from " + client.Name + "."
 		if in.MediaURL != "" {
-			// staff see the link; it is not published (only photos staff mark public are)
-			note := event{Action: "note", Public: false, Actor: SystemActor(), Data: map[string]any{"media_url": in.MediaURL},
-				Comment: "Photo link sent with the report by " + client.Name + " (not checked, not published): " + in.MediaURL}
-			if err := p.appendEvent(tx, p.complaintKind(), r, note); err != nil {
-				return err
-			}
+			comment += " Photo link sent with it (not checked, not published): " + in.MediaURL
+		}
+		if err := p.appendEvent(tx, p.complaintKind(), r, event{Action: "note", Public: false, Actor: SystemActor(), Data: data, Comment: comment}); err != nil {
+			return err
 		}
 		out = r
 		return nil

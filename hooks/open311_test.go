@@ -403,11 +403,12 @@ func TestOpen311FiledAndFollowed(t *testing.T) {
 	if fmt.Sprint(answers) != "map[depth:12 hazards:[water glass] lane:left]" {
 		t.Errorf("answers %v", answers)
 	}
-	if n := e.count(t, "events", "complaint = {:c} && action = 'created' && public = true && comment ~ 'Fix App'", map[string]any{"c": r.Id}); n != 1 {
-		t.Errorf("%d created events", n)
+	if n := e.count(t, "events", "complaint = {:c} && action = 'reported' && public = true", map[string]any{"c": r.Id}); n != 1 {
+		t.Errorf("%d reported events", n)
 	}
-	if n := e.count(t, "events", "complaint = {:c} && action = 'note' && public = false && comment ~ 'photos.example.com'", map[string]any{"c": r.Id}); n != 1 {
-		t.Errorf("%d notes with the photo link", n)
+	if n := e.count(t, "events", "complaint = {:c} && action = 'note' && public = false && comment ~ 'from Fix App' && comment ~ 'photos.example.com'",
+		map[string]any{"c": r.Id}); n != 1 {
+		t.Errorf("%d notes naming the client and the photo link", n)
 	}
 	mails := func(to, kind string) int {
 		return e.count(t, "outbox", "to = {:to} && kind = {:kind} && complaint = {:c}", map[string]any{"to": to, "kind": kind, "c": r.Id})
@@ -805,5 +806,25 @@ func TestOpen311ReadLimit(t *testing.T) {
 	e.clock.Advance(open311ReadWindow)
 	if res := e.open311(t, "GET", "/open311/v2/services.json", ""); res.Status != 200 {
 		t.Fatalf("next window: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestOpen311WaitsInMaintenance: in maintenance mode filing answers 503
+// with Retry-After and the town's message as an error array; reading goes on.
+func TestOpen311WaitsInMaintenance(t *testing.T) {
+	t.Parallel()
+	e := open311Env(t)
+	s := e.record(t, "town_settings", settingsID)
+	s.Set("maintenance", true)
+	s.Set("maintenance_message", "Back at noon.")
+	if err := e.app.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	res := e.open311(t, "POST", "/open311/v2/requests.json", goodReport())
+	if res.Status != 503 || res.Header.Get("Retry-After") == "" || !strings.Contains(res.Body, o311Error("json", 503, "Back at noon.")) {
+		t.Fatalf("filing: %d %v %s", res.Status, res.Header, res.Body)
+	}
+	if res := e.open311(t, "GET", "/open311/v2/requests.json", ""); res.Status != 200 {
+		t.Fatalf("reading: %d %s", res.Status, res.Body)
 	}
 }
