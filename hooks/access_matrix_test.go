@@ -159,6 +159,13 @@ func TestAccessMatrix(t *testing.T) {
 		{"targets", "create", "", `{"metric":"satisfaction","value":4.3}`, "anon=400 A=400 B=400 cx=400 cy=400 dir=200 su=200", ""},
 		{"targets", "update", targetX, `{"value":4.5}`, "anon=404 A=404 B=404 cx=404 cy=404 dir=200 su=200", ""},
 		{"targets", "delete", targetAll, "", "anon=404 A=404 B=404 cx=404 cy=404 dir=204 su=204", ""},
+
+		// Open311 clients and their keys: administrators only
+		{"open311_clients", "list", "", "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200:" + open311C, ""},
+		{"open311_clients", "view", open311C, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
+		{"open311_clients", "create", "", `{"name":"New app","enabled":true}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
+		{"open311_clients", "update", open311C, `{"enabled":false}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
+		{"open311_clients", "delete", open311C, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=204", ""},
 	}
 
 	// every collection of the schema has a row for each of the five operations
@@ -228,6 +235,8 @@ const (
 	permitW = "permitw00000001"
 	docS    = "documents000001"
 	eventS  = "events000000001"
+	// an Open311 client (issue 17)
+	open311C = "open311client01"
 )
 
 // newMatrixEnv is a test environment with the matrix's fixtures (a clone of
@@ -287,7 +296,17 @@ func addMatrixFixtures(app core.App) error {
 	if err := raw.SaveNoValidate(ev); err != nil {
 		return err
 	}
-	return addTargetFixtures(app)
+	if err := addTargetFixtures(app); err != nil {
+		return err
+	}
+	clients, err := app.FindCollectionByNameOrId("open311_clients")
+	if err != nil {
+		return err
+	}
+	client := core.NewRecord(clients)
+	client.Id = open311C
+	client.Load(map[string]any{"name": "Matrix app", "enabled": true})
+	return app.Save(client)
 }
 
 type outcome struct {

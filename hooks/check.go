@@ -129,6 +129,9 @@ func (p *Portal) CheckConfiguration() []Finding {
 		if c.GetFloat("ack_hours") <= 0 || c.GetFloat("resolve_hours") <= 0 {
 			add("warn", "category "+c.GetString("code"), "no SLA hours: its reports never fall due or escalate")
 		}
+		if _, err := categoryQuestions(c); err != nil {
+			add("fail", "category "+c.GetString("code"), "extra questions: %v", err)
+		}
 	}
 	add("ok", "services", "%s, %s", count(len(types), "active permit type", "active permit types"),
 		count(len(cats), "active problem category", "active problem categories"))

@@ -151,11 +151,12 @@ func (p *Portal) ExpirePublicList() (int64, error) {
 func hours(h float64) time.Duration { return time.Duration(h * float64(time.Hour)) }
 
 // checkReport refuses a report a resident could not act on: no description,
-// one that is too long, or a map point outside the world.
+// one that is too long, or a map point outside the world. (Open311 makes the
+// description optional: a report from a 311 app may have none.)
 func checkReport(r *core.Record, lang i18n.Lang) error {
 	desc := strings.TrimSpace(r.GetString("description"))
 	switch {
-	case desc == "":
+	case desc == "" && r.GetString("source") != "open311":
 		return validationError("description", "required", lang.T("report.description_required"))
 	case utf8.RuneCountInString(desc) > maxDescription:
 		return validationError("description", "too_long", lang.T("report.description_too_long", maxDescription))

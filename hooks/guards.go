@@ -35,9 +35,9 @@ func writePolicy(collection string) (writable, bool) {
 	case "complaints":
 		return writable{
 			residentCreate: []string{"category", "reporter", "description", "description_private", "address",
-				"location", "language"},
+				"location", "language", "answers"},
 			staffCreate: []string{"category", "reporter", "caller_name", "caller_phone", "caller_email", "language",
-				"source", "description", "description_private", "address", "location"},
+				"source", "description", "description_private", "address", "location", "answers"},
 			staffUpdate: []string{"description_private", "address", "location", "caller_name", "caller_phone",
 				"caller_email", "language"},
 		}, true

@@ -85,5 +85,6 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerJobs()
 	p.registerHousekeeping()
 	p.registerInsights()
+	p.registerOpen311()
 	return p
 }

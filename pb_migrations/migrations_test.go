@@ -11,7 +11,7 @@ import (
 )
 
 var ourCollections = []string{"departments", "staff", "permit_types", "complaint_categories", "permits",
-	"complaints", "documents", "events", "feedback", "outbox", "town_settings", "announcements", "targets"}
+	"complaints", "documents", "events", "feedback", "outbox", "town_settings", "announcements", "targets", "open311_clients"}
 
 // TestMigrationsApplyAndRollBack applies every migration to an empty database,
 // reverts ours one by one, and applies them again.

@@ -93,6 +93,8 @@ func AccessRules() map[string]Rules {
 		// county-wide ones; directors set them
 		"targets": {List: rule(targetsInScope), View: rule(targetsInScope),
 			Create: rule(isDirector), Update: rule(isDirector), Delete: rule(isDirector)},
+		// Open311 clients and their keys: administrators only (the dashboard)
+		"open311_clients": {},
 	}
 }
 

@@ -29,6 +29,7 @@ func catalogue() []part {
 		{"mailMessages", mailMessages},
 		{"complaintMail", complaintMail},
 		{"accountMessages", accountMessages},
+		{"open311Messages", open311Messages},
 	}
 }
 
