@@ -132,7 +132,7 @@ func TestServeDemo(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "serve", "--demo", "--http", addr)
+	cmd := exec.CommandContext(ctx, binary, "serve", "--demo", "--demo-history=false", "--http", addr)
 	cmd.Dir = dir
 	cmd.Stdout = io.Discard
 	cmd.Stderr = io.Discard
@@ -200,7 +200,7 @@ func TestHealthLeavesNoDataFolder(t *testing.T) {
 // memory of the process once it is up.
 func BenchmarkStartToHealthy(b *testing.B) {
 	dir := b.TempDir()
-	if out, err := exec.Command(binary, "--dir", filepath.Join(dir, "pb_data"), "seed", "--demo").CombinedOutput(); err != nil {
+	if out, err := exec.Command(binary, "--dir", filepath.Join(dir, "pb_data"), "seed", "--demo", "--history=false").CombinedOutput(); err != nil {
 		b.Fatalf("seed: %v\n%s", err, out)
 	}
 	var rssTotal, msTotal float64
@@ -259,7 +259,7 @@ func rssMB(pid int) float64 {
 
 func TestEscalateCommand(t *testing.T) {
 	dir := t.TempDir()
-	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
+	if code, out := run(t, dir, "seed", "--demo", "--history=false"); code != 0 {
 		t.Fatalf("seed: %d %s", code, out)
 	}
 	code, out := run(t, dir, "escalate", "--dry-run")
@@ -280,7 +280,7 @@ func TestEscalateCommand(t *testing.T) {
 // in hooks/check_test.go.
 func TestCheckCommand(t *testing.T) {
 	dir := t.TempDir()
-	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
+	if code, out := run(t, dir, "seed", "--demo", "--history=false"); code != 0 {
 		t.Fatalf("seed: %s", out)
 	}
 	// no mail server: residents could not confirm their accounts, so it fails
@@ -342,7 +342,7 @@ func openDB(t *testing.T, dataDir string) *sql.DB {
 // must retry and escalate every overdue report, exit 0, once each.
 func TestEscalateWhileAnotherProcessWrites(t *testing.T) {
 	dir := t.TempDir()
-	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
+	if code, out := run(t, dir, "seed", "--demo", "--history=false"); code != 0 {
 		t.Fatalf("seed: %d %s", code, out)
 	}
 	db := openDB(t, filepath.Join(dir, "pb_data"))
@@ -460,7 +460,7 @@ func startServerAt(t *testing.T, dir string, extra ...string) (stop func(), base
 // the counters stay at the numbers issued after the backup was taken.
 func TestRestoreCommand(t *testing.T) {
 	dir := t.TempDir()
-	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
+	if code, out := run(t, dir, "seed", "--demo", "--history=false"); code != 0 {
 		t.Fatalf("seed: %d %s", code, out)
 	}
 	dataDir := filepath.Join(dir, "pb_data")
@@ -548,7 +548,7 @@ func readCounters(t *testing.T, db *sql.DB) map[string]int64 {
 // process; the numbers issued after the backup are not issued again.
 func TestRestoreFromTheDashboardKeepsNumbering(t *testing.T) {
 	dir := t.TempDir()
-	if code, out := run(t, dir, "seed", "--demo"); code != 0 {
+	if code, out := run(t, dir, "seed", "--demo", "--history=false"); code != 0 {
 		t.Fatalf("seed: %d %s", code, out)
 	}
 	if code, out := run(t, dir, "superuser", "upsert", "admin@county.test", "correct-horse-battery-1"); code != 0 {

@@ -129,7 +129,7 @@ func startServer(dir string) (*server, func(), error) {
 	}
 	portal := hooks.Register(app)
 	hooks.ServeSite(app, pb_public.FS)
-	if err := demo.Seed(app, portal, ioDiscard{}); err != nil {
+	if err := demo.SeedWith(app, portal, ioDiscard{}, demo.Options{}); err != nil {
 		return nil, nil, err
 	}
 	// many sign-ins from one address in a few seconds: the limits are tested in hooks

@@ -11,13 +11,20 @@ import (
 // a believable past through the real actions (the demo county's history):
 // deadlines, numbers, events and the Insights roll-up follow the clock, each
 // record saved carries the clock's time as its created/updated date, and no
-// email is queued. The server must not be serving meanwhile (commands run it
+// email is queued; the Insights roll-up of the requests written is built at
+// the end, in one pass. The server must not be serving meanwhile (commands run it
 // before serve starts); the portal's own clock is back when fn returns.
 func (p *Portal) Backfill(clock func() time.Time, fn func() error) error {
 	saved := p.now
 	p.now, p.backfilling = clock, true
-	defer func() { p.now, p.backfilling = saved, false }()
-	return fn()
+	err := fn()
+	p.now, p.backfilling = saved, false
+	if err != nil {
+		return err
+	}
+	// the Insights roll-up of what was written, in one pass rather than on every save
+	_, err = p.RebuildInsightFacts(true)
+	return err
 }
 
 // Now is the portal's clock (the backfill's while one runs).

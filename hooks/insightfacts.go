@@ -157,6 +157,9 @@ func saveFact(app core.App, f *insights.Fact) error {
 // insights.Permit) from its row, history and rating; a request that is gone
 // loses its fact.
 func (p *Portal) refreshFact(app core.App, kind, id string) error {
+	if p.backfilling {
+		return nil // a backfill builds the facts of what it wrote at its end
+	}
 	base, parent := reportFactSQL, "complaint"
 	if kind == insights.Permit {
 		base, parent = permitFactSQL, "permit"

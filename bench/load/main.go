@@ -196,7 +196,7 @@ func run(cfg config) (*report, error) {
 			return nil, err
 		}
 	} else {
-		if out, err := exec.Command(cfg.bin, "--dir", dir, "seed", "--demo").CombinedOutput(); err != nil {
+		if out, err := exec.Command(cfg.bin, "--dir", dir, "seed", "--demo", "--history=false").CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("seeding the demo county: %w\n%s", err, out)
 		}
 		cfg.logf("generating %+v", cfg.size)

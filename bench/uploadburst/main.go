@@ -123,7 +123,7 @@ func run(cfg config) (*result, error) {
 		}
 	}
 	dir := filepath.Join(cfg.tmp, "pb_data")
-	seed := exec.Command(bin, "--dir", dir, "seed", "--demo")
+	seed := exec.Command(bin, "--dir", dir, "seed", "--demo", "--history=false")
 	if out, err := seed.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("seeding: %w\n%s", err, out)
 	}

@@ -29,7 +29,7 @@ func RegisterCommands(app *pocketbase.PocketBase, portal *hooks.Portal) {
 
 // seedCommand fills the data folder with the demo county.
 func seedCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Command {
-	var withDemo bool
+	var withDemo, withHistory bool
 	c := &cobra.Command{
 		Use:          "seed --demo",
 		Short:        "Fill the data folder with a demo county (safe to run twice)",
@@ -38,18 +38,19 @@ func seedCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Comman
 			if !withDemo {
 				return errors.New("say what to seed: only --demo is available")
 			}
-			return seedDemo(app, portal, cmd.OutOrStdout())
+			return seedDemo(app, portal, cmd.OutOrStdout(), withHistory)
 		},
 	}
 	c.Flags().BoolVar(&withDemo, "demo", false, "add the demo departments, services, accounts and requests")
+	c.Flags().BoolVar(&withHistory, "history", true, "with --demo, also write 18 months of past reports and applications (under a minute), so the director's figures show something")
 	return c
 }
 
-func seedDemo(app core.App, portal *hooks.Portal, out io.Writer) error {
+func seedDemo(app core.App, portal *hooks.Portal, out io.Writer, withHistory bool) error {
 	if err := app.RunAllMigrations(); err != nil {
 		return fmt.Errorf("applying migrations: %w", err)
 	}
-	if err := demo.Seed(app, portal, out); err != nil {
+	if err := demo.SeedWith(app, portal, out, demo.Options{History: withHistory}); err != nil {
 		return fmt.Errorf("seeding the demo data: %w", err)
 	}
 	fmt.Fprintf(out, "\nDemo logins (password %q for all):\n", demo.Password)
@@ -97,9 +98,10 @@ func healthCommand() *cobra.Command {
 // save the public address (given, or https:// and the first domain of
 // `serve <domain>`), then start.
 func wrapServe(app *pocketbase.PocketBase, portal *hooks.Portal, serve *cobra.Command) {
-	var withDemo bool
+	var withDemo, withHistory bool
 	var publicURL string
 	serve.Flags().BoolVar(&withDemo, "demo", false, "add the demo county (departments, services, accounts, requests) before starting")
+	serve.Flags().BoolVar(&withHistory, "demo-history", true, "with --demo, also write 18 months of past requests (under a minute, once)")
 	serve.Flags().StringVar(&publicURL, "public-url", "", "the `URL` residents use to reach the portal (behind a reverse proxy, for example https://permits.pinecounty.gov); "+
 		"links in emails and QR codes start with it")
 	run := serve.RunE
@@ -124,7 +126,7 @@ func wrapServe(app *pocketbase.PocketBase, portal *hooks.Portal, serve *cobra.Co
 			}
 		}
 		if withDemo {
-			if err := seedDemo(app, portal, os.Stdout); err != nil {
+			if err := seedDemo(app, portal, os.Stdout, withHistory); err != nil {
 				return err
 			}
 			fmt.Println()

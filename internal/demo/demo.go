@@ -59,6 +59,18 @@ var residents = []m{
 // Requests are filed and moved through the same actions residents and staff
 // use, through portal.
 func Seed(app core.App, portal *hooks.Portal, out io.Writer) error {
+	return SeedWith(app, portal, out, Options{History: true})
+}
+
+// Options say what Seed adds besides the county itself.
+type Options struct {
+	// History adds 18 months of past reports and applications (about
+	// 6,000 requests, half a minute): what the director's figures show.
+	History bool
+}
+
+// SeedWith is Seed with options.
+func SeedWith(app core.App, portal *hooks.Portal, out io.Writer, opts Options) error {
 	created := 0
 	err := app.RunInTransaction(func(txApp core.App) error {
 		steps := []struct {
@@ -96,6 +108,13 @@ func Seed(app core.App, portal *hooks.Portal, out io.Writer) error {
 		return err
 	}
 	created += n
+	if opts.History {
+		n, err := history(app, portal, out)
+		if err != nil {
+			return fmt.Errorf("the demo history: %w", err)
+		}
+		created += n
+	}
 	if created == 0 {
 		fmt.Fprintln(out, "Demo data already present; nothing changed.")
 	} else {

@@ -46,7 +46,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	portal := hooks.Register(app)
 
 	var out bytes.Buffer
-	if err := demo.Seed(app, portal, &out); err != nil {
+	if err := demo.SeedWith(app, portal, &out, demo.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	first := snapshot(t, app)
@@ -105,7 +105,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	}
 
 	out.Reset()
-	if err := demo.Seed(app, portal, &out); err != nil {
+	if err := demo.SeedWith(app, portal, &out, demo.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	second := snapshot(t, app)
@@ -119,5 +119,79 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "nothing changed") {
 		t.Errorf("second run said %q", out.String())
+	}
+}
+
+// TestDemoHistory: seed --demo writes 18 months of believable history
+// through the real actions: at least 5,000 reports and 800 applications,
+// every channel, late work escalated, reopenings, abandoned drafts, ratings
+// on about 40 % of closed requests, dated across the months, with the
+// director's roll-up built; a second seed adds nothing.
+func TestDemoHistory(t *testing.T) {
+	app, err := tests.NewTestApp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Cleanup()
+	portal := hooks.Register(app)
+	var out bytes.Buffer
+	if err := demo.Seed(app, portal, &out); err != nil {
+		t.Fatal(err)
+	}
+	count := func(sql string) int {
+		t.Helper()
+		var n int
+		if err := app.DB().NewQuery(sql).Row(&n); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return n
+	}
+	reports, permits := count("SELECT COUNT(*) FROM complaints WHERE id LIKE 'dh%'"), count("SELECT COUNT(*) FROM permits WHERE id LIKE 'dh%'")
+	if reports < 5000 || permits < 800 {
+		t.Errorf("%d reports and %d applications, want at least 5,000 and 800", reports, permits)
+	}
+	for _, source := range []string{"web", "phone", "walk_in", "email"} {
+		if n := count("SELECT COUNT(*) FROM complaints WHERE id LIKE 'dh%' AND source = '" + source + "'"); n < 100 {
+			t.Errorf("%d reports by %s", n, source)
+		}
+	}
+	for what, sql := range map[string]string{
+		"escalations":      "SELECT COUNT(*) FROM events WHERE action = 'escalated'",
+		"reopenings":       "SELECT COUNT(*) FROM events WHERE action = 'reopen'",
+		"changes asked":    "SELECT COUNT(*) FROM events WHERE action = 'request_changes'",
+		"denials":          "SELECT COUNT(*) FROM permits WHERE id LIKE 'dh%' AND status = 'denied'",
+		"abandoned drafts": "SELECT COUNT(*) FROM permits WHERE id LIKE 'dh%' AND status = 'draft' AND updated < strftime('%Y-%m-%d', 'now', '-30 days')",
+		"rejections":       "SELECT COUNT(*) FROM complaints WHERE id LIKE 'dh%' AND status = 'rejected'",
+	} {
+		if n := count(sql); n < 20 {
+			t.Errorf("%d %s", n, what)
+		}
+	}
+	closed := count("SELECT COUNT(*) FROM complaints WHERE id LIKE 'dh%' AND status IN ('resolved', 'closed') AND reporter != ''")
+	rated := count("SELECT COUNT(*) FROM feedback WHERE complaint LIKE 'dh%'")
+	if share := float64(rated) / float64(closed); share < 0.3 || share > 0.55 {
+		t.Errorf("%d of %d closed reports rated (%.0f %%), want about 40 %%", rated, closed, share*100)
+	}
+	// dated across the months, by the moving clock, not at the moment of seeding
+	if n := count("SELECT COUNT(*) FROM events WHERE created < strftime('%Y-%m-%d', 'now', '-17 months')"); n < 100 {
+		t.Errorf("%d events older than 17 months", n)
+	}
+	if n := count("SELECT COUNT(*) FROM complaints WHERE id LIKE 'dh%' AND created < strftime('%Y-%m-%d', 'now', '-17 months')"); n < 100 {
+		t.Errorf("%d reports older than 17 months", n)
+	}
+	// the history sent nobody an email
+	if n := count("SELECT COUNT(*) FROM outbox WHERE `to` LIKE '%history.example.com'"); n != 0 {
+		t.Errorf("%d emails queued to the history's residents", n)
+	}
+	// the director's figures have it
+	if facts, all := count("SELECT COUNT(*) FROM townhall_insight_facts"), count("SELECT (SELECT COUNT(*) FROM complaints) + (SELECT COUNT(*) FROM permits)"); facts != all {
+		t.Errorf("%d insight facts for %d requests", facts, all)
+	}
+	before := count("SELECT COUNT(*) FROM events")
+	if err := demo.Seed(app, portal, &out); err != nil {
+		t.Fatal(err)
+	}
+	if after := count("SELECT COUNT(*) FROM events"); after != before {
+		t.Errorf("a second seed wrote %d more events", after-before)
 	}
 }
