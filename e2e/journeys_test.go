@@ -671,3 +671,48 @@ func TestBannersAndTheStatusPage(t *testing.T) {
 	p.waitText("#notices .banner.outage", "volvemos a las 9")
 	p.axe("maintenance banner (es)")
 }
+
+// TestReportAsksTheCategorysQuestions: a category's extra questions (the
+// ones Open311 clients answer as attributes) are asked on the report form,
+// refused with a reason when a required one is missing, and shown to staff
+// with their labels.
+func TestReportAsksTheCategorysQuestions(t *testing.T) {
+	cat, err := srv.app.FindFirstRecordByFilter("complaint_categories", "code = 'pothole'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := cat.GetString("questions")
+	cat.Set("questions", `[{"key":"lane","kind":"choice","required":true,"label":{"en":"Which lane?","es":"¿Qué carril?"},
+		"options":[{"value":"north","label":{"en":"Northbound","es":"Hacia el norte"}},{"value":"south","label":{"en":"Southbound","es":"Hacia el sur"}}]},
+		{"key":"depth","kind":"number","min":1,"max":40,"label":{"en":"About how deep?","es":"¿Qué profundidad, más o menos?"},"unit":{"en":"inches","es":"pulgadas"}}]`)
+	if err := srv.app.Save(cat); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cat.Set("questions", before)
+		_ = srv.app.Save(cat)
+	}()
+	p := newPage(t, 360)
+	p.signIn("john@example.com", demo.Password)
+	eval[bool](p, `(localStorage.setItem("th_lang", "en"), true)`)
+	p.open("/report.html?category=pothole")
+	p.waitText("#questions", "Which lane?")
+	p.axe("report with questions")
+	p.fill("#description", "A deep pothole by the bridge.")
+	p.fill("#address", "River Road bridge")
+	p.click("#send")
+	p.waitFor(".error-summary")
+	p.click("#answers-lane-1")
+	p.fill("#answers-depth", "6")
+	p.click("#send")
+	p.waitFor("#done")
+	p.click("#done a.button")
+	p.waitText(".badge", "Received")
+	id := eval[string](p, `new URLSearchParams(location.search).get("id")`)
+
+	staff := newPage(t, 1280)
+	staff.staffSignIn("works@pinecounty.example")
+	staff.open("/staff/request.html?kind=complaint&id=" + id)
+	staff.waitText("#answers [data-key=lane]", "Southbound")
+	staff.waitText("#answers [data-key=depth]", "6 inches")
+}

@@ -3,10 +3,10 @@
 import { t } from "./i18n.js";
 import { $, $$, h, txt } from "./ui.js";
 
-/** fieldInput draws one question of the form. */
-export function fieldInput(f, value) {
-  const name = `data.${f.key}`;
-  const id = `f-${f.key}`;
+/** fieldInput draws one question of the form; its inputs are named prefix.key (the server's error keys). */
+export function fieldInput(f, value, prefix = "data") {
+  const name = `${prefix}.${f.key}`;
+  const id = prefix === "data" ? `f-${f.key}` : `${prefix}-${f.key}`;
   const label = txt(f.label) + (f.unit && txt(f.unit) ? ` (${txt(f.unit)})` : "");
   const req = f.required ? h("span", { class: "required-mark" }, ` ${t("required")}`) : null;
   const hintId = f.help ? `${id}-hint` : null;
@@ -42,10 +42,10 @@ export function fieldInput(f, value) {
 }
 
 /** answers reads the form's answers by field kind. */
-export function answers(form, fields) {
+export function answers(form, fields, prefix = "data") {
   const out = {};
   for (const f of fields || []) {
-    const name = `data.${f.key}`;
+    const name = `${prefix}.${f.key}`;
     if (f.kind === "multi_choice") {
       const v = $$(`input[name="${name}"]:checked`, form).map((i) => i.value);
       if (v.length) out[f.key] = v;

@@ -200,6 +200,7 @@ export const strings = {
   "report.follow": { en: "Follow your report", es: "Seguir su reporte" },
   "report.not_verified": { en: "Please confirm your email address before reporting.", es: "Confirme su correo electrónico antes de reportar." },
   "report.too_many": { en: "Choose at most 5 photos.", es: "Elija como máximo 5 fotos." },
+  "report.questions": { en: "A few questions about it", es: "Unas preguntas sobre el problema" },
   "report.category_needed": { en: "Choose what kind of problem it is, for example Pothole.", es: "Elija qué tipo de problema es, por ejemplo Bache." },
   "report.description_needed": { en: "Describe the problem in a few words: what it is and how big.", es: "Describa el problema en pocas palabras: qué es y de qué tamaño." },
 

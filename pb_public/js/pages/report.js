@@ -3,10 +3,24 @@
 import { auth, list, createRecord, upload, ApiError } from "../api.js";
 import { t } from "../i18n.js";
 import { $, h, initPage, pick, param, showErrors, showApiError, announce, busy, notice } from "../ui.js";
+import { fieldInput, answers } from "../permitform.js";
 
 const user = initPage({ requireSignIn: true });
 const box = $("#content");
 const MAX_PHOTOS = 5;
+let categories = [];
+
+/** questionsOf are the extra questions a category asks with each report. */
+function questionsOf(id) {
+  const c = categories.find((x) => x.id === id);
+  return (c && Array.isArray(c.questions) && c.questions) || [];
+}
+
+/** showQuestions draws the chosen category's extra questions under it. */
+function showQuestions(id) {
+  const qs = questionsOf(id);
+  $("#questions").replaceChildren(...(qs.length ? [h("h2", {}, t("report.questions")), ...qs.map((f) => fieldInput(f, undefined, "answers"))] : []));
+}
 
 async function load() {
   if (!user) return;
@@ -15,7 +29,6 @@ async function load() {
       h("a", { href: "/verify-email.html" }, t("verify_email.resend")))));
     return;
   }
-  let categories;
   try {
     categories = (await list("complaint_categories", { filter: "active = true", sort: "name_en", perPage: 200 })).items;
   } catch {
@@ -29,6 +42,7 @@ async function load() {
       h("select", { id: "category", name: "category", required: true },
         h("option", { value: "" }, t("report.choose")),
         categories.map((c) => h("option", { value: c.id, selected: c.code === chosen }, pick(c, "name"))))),
+    h("div", { id: "questions" }),
     h("div", { class: "field" }, h("label", { for: "description" }, t("report.description")),
       h("span", { class: "hint", id: "description-hint" }, t("report.description_hint")),
       h("textarea", { id: "description", name: "description", required: true, maxlength: "5000", "aria-describedby": "description-hint" })),
@@ -51,7 +65,9 @@ async function load() {
     h("div", { id: "progress" }),
     h("div", { class: "button-row" }, h("button", { class: "button", type: "submit", id: "send" }, t("report.submit"))));
   form.addEventListener("submit", (ev) => { ev.preventDefault(); send(form); });
+  form.category.addEventListener("change", () => showQuestions(form.category.value));
   box.replaceChildren(form);
+  showQuestions(form.category.value);
 }
 
 function locate() {
@@ -85,6 +101,8 @@ async function send(form) {
     description_private: form.description_private.checked,
     address: form.address.value.trim(),
   };
+  const qs = questionsOf(form.category.value);
+  if (qs.length) body.answers = answers(form, qs, "answers");
   const lat = form.lat.value.trim();
   const lon = form.lon.value.trim();
   if (lat !== "" || lon !== "") body.location = { lat: Number(lat), lon: Number(lon) };

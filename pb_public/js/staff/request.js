@@ -100,7 +100,7 @@ async function render() {
     h("div", { class: "request-layout" },
       column(
         h("section", { "aria-labelledby": "facts-h" }, h("h2", { id: "facts-h" }, "Details"), facts()),
-        kind === "permit" ? answers() : null,
+        answers(),
         h("section", { "aria-labelledby": "docs-h" }, h("h2", { id: "docs-h" }, kind === "permit" ? "Documents" : "Photos"),
           h("div", { id: "documents" }, "Loading…"), staffUpload())),
       column(
@@ -219,7 +219,7 @@ function facts() {
   } else {
     add("Reference", record.reference);
     add("Reporter", person(record.expand.reporter) || [record.caller_name, record.caller_phone, record.caller_email].filter(Boolean).join(", ") || "Anonymous");
-    add("Source", record.source);
+    add("Source", record.source === "open311" && record.source_client ? `Open311 (${record.source_client})` : record.source);
     add("Address", record.address);
     if (record.has_location) add("Map point", `${record.location.lat}, ${record.location.lon}`);
     add("Description", record.description);
@@ -254,8 +254,10 @@ function answer(f, v) {
 }
 
 function answers() {
-  const fields = (record.expand.permit_type && record.expand.permit_type.fields) || [];
-  const data = record.data || {};
+  // a permit's form, or a report category's extra questions
+  const fields = (kind === "permit" ? record.expand.permit_type && record.expand.permit_type.fields : record.expand.category && record.expand.category.questions) || [];
+  if (!fields.length) return null;
+  const data = (kind === "permit" ? record.data : record.answers) || {};
   const dl = h("dl", { class: "facts", id: "answers" });
   for (const f of fields) dl.append(h("dt", {}, txt(f.label)), h("dd", { "data-key": f.key }, answer(f, data[f.key])));
   return h("section", { "aria-labelledby": "answers-h" }, h("h2", { id: "answers-h" }, "Answers"), dl);
