@@ -173,7 +173,7 @@ func check(f Field, v any, lang string) (any, string) {
 		if !isString {
 			return nil, msgEmail.in(lang, name)
 		}
-		if !validEmail(s) {
+		if !ValidEmail(s) {
 			return s, msgEmail.in(lang, name)
 		}
 		return s, ""
@@ -313,8 +313,8 @@ func checkMulti(f Field, v any, name, lang string) (any, string) {
 	return out, ""
 }
 
-// validEmail reports whether s is a bare email address with a dotted domain.
-func validEmail(s string) bool {
+// ValidEmail reports whether s is a bare email address with a dotted domain.
+func ValidEmail(s string) bool {
 	if len(s) > 254 {
 		return false
 	}

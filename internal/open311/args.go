@@ -2,7 +2,6 @@ package open311
 
 import (
 	"math"
-	"net/mail"
 	"net/url"
 	"sort"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/townhall-portal/townhall/internal/forms"
 	"github.com/townhall-portal/townhall/internal/i18n"
 )
 
@@ -112,7 +112,7 @@ func ParseNewRequest(form url.Values, lang i18n.Lang) (NewRequest, Errors) {
 		r.Description = ""
 	}
 	if email := get("email"); email != "" {
-		if !validEmail(email) {
+		if !forms.ValidEmail(email) {
 			errs = append(errs, badRequest(lang.T("open311.email_invalid")))
 		} else {
 			r.Email = email
@@ -214,18 +214,6 @@ func cleanText(s string, multiline bool) string {
 	}, s))
 }
 
-// validEmail reports whether s is a bare address with a dotted domain.
-func validEmail(s string) bool {
-	if len(s) > 254 {
-		return false
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return false
-	}
-	domain := s[strings.LastIndexByte(s, '@')+1:]
-	return strings.Contains(domain, ".") && !strings.HasSuffix(domain, ".")
-}
 
 func first(vs []string) string {
 	for _, v := range vs {
