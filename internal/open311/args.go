@@ -214,7 +214,6 @@ func cleanText(s string, multiline bool) string {
 	}, s))
 }
 
-
 func first(vs []string) string {
 	for _, v := range vs {
 		if strings.TrimSpace(v) != "" {
