@@ -6,7 +6,9 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/townhall-portal/townhall/internal/demo"
 	"net/http"
@@ -715,4 +717,73 @@ func TestReportAsksTheCategorysQuestions(t *testing.T) {
 	staff.open("/staff/request.html?kind=complaint&id=" + id)
 	staff.waitText("#answers [data-key=lane]", "Southbound")
 	staff.waitText("#answers [data-key=depth]", "6 inches")
+}
+
+// TestALostConnectionLosesNothingAndFilesOnce: the report reaches the
+// county but the answer is lost on the way back; the page says so, keeps
+// what was typed (also across a reload) and offers to send again; sending
+// again files nothing twice.
+func TestALostConnectionLosesNothingAndFilesOnce(t *testing.T) {
+	p := newPage(t, 360)
+	p.signIn("john@example.com", demo.Password)
+	eval[bool](p, `(localStorage.setItem("th_lang", "en"), localStorage.removeItem("th_report_draft"), true)`)
+	p.open("/report.html?category=pothole")
+	p.waitFor("#report")
+	text := "A sinkhole opening on Mill Street near the bakery."
+	p.fill("#description", text)
+	p.fill("#address", "14 Mill Street, Pine Falls")
+
+	// a reload keeps what was typed
+	p.open("/report.html?category=pothole")
+	p.waitText("#report", "We kept what you typed")
+	if got := eval[string](p, `document.querySelector("#description").value`); got != text {
+		t.Fatalf("after a reload the description is %q", got)
+	}
+
+	// the answer to the next report is lost on the way back
+	paused := make(chan fetch.RequestID, 4)
+	if err := chromedp.Listen(p.ctx, func(ev any) {
+		if e, ok := ev.(*fetch.EventRequestPaused); ok {
+			select {
+			case paused <- e.RequestID:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+			{URLPattern: "*/api/collections/complaints/records", RequestStage: fetch.RequestStageResponse}}})
+		return err
+	}))
+	go func() {
+		select {
+		case id := <-paused:
+			_ = chromedp.Do(p.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, fetch.FailRequest, fetch.FailRequestParams{RequestID: id, ErrorReason: network.ErrorReasonConnectionReset})
+				return err
+			}))
+		case <-p.ctx.Done():
+		}
+	}()
+	p.click("#send")
+	p.waitText("#offline", "connection was lost")
+	p.axe("report: connection lost")
+	if got := eval[string](p, `document.querySelector("#description").value`); got != text {
+		t.Errorf("after the lost answer the description is %q", got)
+	}
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, fetch.Disable, cdp.Empty{})
+		return err
+	}))
+	p.click("#resend")
+	p.waitFor("#done")
+	n, err := srv.app.CountRecords("complaints", dbx.HashExp{"description": text})
+	if err != nil || n != 1 {
+		t.Errorf("%d reports filed (%v), want exactly 1", n, err)
+	}
+	if eval[bool](p, `!!localStorage.getItem("th_report_draft")`) {
+		t.Error("the draft is still kept after the report was filed")
+	}
 }

@@ -1,6 +1,6 @@
 // report.js — report a problem: category, description, where (address and an
 // optional map point from the device), photos with upload progress.
-import { auth, list, createRecord, upload, ApiError } from "../api.js";
+import { auth, list, createRecord, getRecord, upload, ApiError } from "../api.js";
 import { t } from "../i18n.js";
 import { $, h, initPage, pick, param, showErrors, showApiError, announce, busy, notice } from "../ui.js";
 import { fieldInput, answers } from "../permitform.js";
@@ -8,6 +8,30 @@ import { fieldInput, answers } from "../permitform.js";
 const user = initPage({ requireSignIn: true });
 const box = $("#content");
 const MAX_PHOTOS = 5;
+// what was typed stays on this device until the server has the report
+const DRAFT = "th_report_draft";
+const KEPT = ["category", "description", "address", "lat", "lon"];
+
+/** newID is the report's id, chosen here once so that sending it again can never file it twice. */
+function newID() {
+  const abc = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return [...crypto.getRandomValues(new Uint8Array(15))].map((b) => abc[b % abc.length]).join("");
+}
+
+function readDraft() {
+  try {
+    const d = JSON.parse(localStorage.getItem(DRAFT) || "null");
+    return d && d.user === auth().record.id ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+function keepDraft(form, id) {
+  const d = { user: auth().record.id, id, private: form.description_private.checked };
+  for (const k of KEPT) d[k] = form[k].value;
+  localStorage.setItem(DRAFT, JSON.stringify(d));
+}
 let categories = [];
 
 /** questionsOf are the extra questions a category asks with each report. */
@@ -66,8 +90,30 @@ async function load() {
     h("div", { class: "button-row" }, h("button", { class: "button", type: "submit", id: "send" }, t("report.submit"))));
   form.addEventListener("submit", (ev) => { ev.preventDefault(); send(form); });
   form.category.addEventListener("change", () => showQuestions(form.category.value));
+  const draft = readDraft();
+  if (draft) {
+    for (const k of KEPT) if (draft[k]) form[k].value = draft[k];
+    form.description_private.checked = !!draft.private;
+  }
+  form.dataset.id = (draft && draft.id) || newID();
+  form.addEventListener("input", () => keepDraft(form, form.dataset.id));
   box.replaceChildren(form);
   showQuestions(form.category.value);
+  if (draft && draft.description) {
+    form.prepend(h("p", { class: "notice", role: "status" }, t("report.draft_restored")));
+  }
+  addEventListener("online", () => { if ($("#resend")) announce(t("report.back_online")); });
+}
+
+/** offline says the connection was lost, that nothing is lost, and offers to send again. */
+function offline(form) {
+  const old = $("#offline");
+  if (old) old.remove();
+  const note = h("div", { class: "notice warn", role: "alert", id: "offline" },
+    h("p", {}, t("report.offline")),
+    h("div", { class: "button-row" }, h("button", { type: "button", class: "button", id: "resend", onclick: () => send(form) }, t("report.send_again"))));
+  form.before(note);
+  $("#resend").focus();
 }
 
 function locate() {
@@ -94,7 +140,9 @@ async function send(form) {
   if (files.length > MAX_PHOTOS) errors.photos = t("report.too_many");
   if (Object.keys(errors).length) return showErrors(form, errors);
 
+  keepDraft(form, form.dataset.id);
   const body = {
+    id: form.dataset.id,
     category: form.category.value,
     reporter: auth().record.id,
     description: form.description.value.trim(),
@@ -114,9 +162,17 @@ async function send(form) {
   try {
     report = await createRecord("complaints", body);
   } catch (err) {
-    busy(button, false);
-    return showApiError(form, err);
+    // sent before, and the answer was lost on the way back: it is filed
+    if (err instanceof ApiError && err.fields && err.fields.id) report = await getRecord("complaints", body.id).catch(() => null);
+    if (!report) {
+      busy(button, false);
+      if (err instanceof ApiError && err.status === 0) return offline(form);
+      return showApiError(form, err);
+    }
   }
+  localStorage.removeItem(DRAFT);
+  const lost = $("#offline");
+  if (lost) lost.remove();
   // photos go up one by one, each with its own progress bar
   const progress = $("#progress");
   for (const file of files) {
