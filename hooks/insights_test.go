@@ -68,6 +68,7 @@ type insightsJSON struct {
 	Scope    insights.Scope   `json:"scope"`
 	Current  insights.Figures `json:"current"`
 	Trends   []insights.Trend `json:"trends"`
+	Series   []insights.Month `json:"series"`
 	Targets  []insights.Progress
 	Names    insights.Names     `json:"names"`
 	Comments []insights.Comment `json:"comments"`
@@ -236,7 +237,17 @@ func TestInsightsThroughTheRollup(t *testing.T) {
 	if s := all.Satisfaction; s.Ratings != 1 || f(s.Average) != 5 || f(s.ResponseRate) != 50 { // R1 rated, P1 (approved) not
 		t.Errorf("satisfaction %+v", s)
 	}
+	// the monthly series: the 12 months ending with November, November as above
+	if ans := get(roleDirector, ""); len(ans.Series) != 12 || ans.Series[0].Month != "2025-12" {
+		t.Errorf("series %+v", ans.Series)
+	} else if m := ans.Series[11]; m.Month != "2026-11" || m.Received != 2 || f(m.ResolveMedian) != 23 || f(m.ResolveOnTime) != 100 ||
+		f(m.Satisfaction) != 5 || f(m.CountyMedian) != 5 || m.Closed != all.Volume.Closed {
+		t.Errorf("November in the series %+v", m)
+	}
 	clerk := get(roleClerkY, "")
+	if m := clerk.Series[11]; m.Received != 1 || m.Ratings != 0 {
+		t.Errorf("clerk Y's November in the series %+v", m)
+	}
 	if c := clerk.Current; c.Volume.Received != 1 || f(c.Response.Acknowledge.Median) != 4 || c.Satisfaction.Ratings != 0 || len(clerk.Comments) != 0 {
 		t.Errorf("clerk Y sees %+v %+v", c.Volume, c.Response)
 	}
@@ -253,6 +264,10 @@ func TestInsightsThroughTheRollup(t *testing.T) {
 	if res.Status != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), `filename="insights-permits-2026-11-01_2026-11-30-TX.csv"`) ||
 		!strings.HasPrefix(res.Body, "\uFEFFpermit type,decided") || !strings.Contains(res.Body, "Type X,1,1,100,5,5,4,4,9,100\r\n") {
 		t.Errorf("export: %d %v %q", res.Status, res.Header, res.Body)
+	}
+	res = e.do(t, http.MethodGet, "/api/townhall/staff/insights/export?table=monthly&period=month&from=2026-11-01", nil, roleDirector)
+	if res.Status != 200 || !strings.HasPrefix(res.Body, "\uFEFFmonth,received,closed,") || !strings.Contains(res.Body, "\r\n2026-11,2,") {
+		t.Errorf("monthly export: %d %q", res.Status, res.Body)
 	}
 	res = e.do(t, http.MethodGet, "/api/townhall/staff/insights/export?table=comments&period=month&from=2026-11-01", nil, roleDirector)
 	if !strings.Contains(res.Body, `2026-11-05T10:00:00-06:00,5,Department X,Category X,"'=Quick fix, thanks"`) {
