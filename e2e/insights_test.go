@@ -24,6 +24,12 @@ func (p *page) charts() int {
 func TestInsightsPage(t *testing.T) {
 	p := newPage(t, 1280)
 	p.staffSignIn("director@pinecounty.example")
+	// no target is set yet: the staff home lists none
+	p.open("/staff/")
+	p.waitText("#summary", "item")
+	if eval[bool](p, `!document.querySelector("#targets-at-risk").hidden`) {
+		t.Error("the staff home shows targets at risk before any target is set")
+	}
 	p.open("/staff/insights.html")
 	p.waitText("#report", "Response times")
 	p.waitText("#report", "Download volume as CSV")
@@ -58,6 +64,15 @@ func TestInsightsPage(t *testing.T) {
 	p.waitText("#report", "Requests closed is ")
 	p.waitText("#report", "the target is at least 5:")
 	p.axe("staff insights (target set)")
+	// a target no month can meet: the staff home lists it above the queue
+	p.choose("#metric", "satisfaction")
+	p.fill("#value", "5.1")
+	p.click("#target-form button[type=submit]")
+	p.waitText("#report", "At risk: Average satisfaction")
+	p.open("/staff/")
+	p.waitText("#targets-at-risk", "Targets at risk this month")
+	p.waitText("#targets-at-risk", "Average satisfaction")
+	p.axe("staff home (targets at risk)")
 
 	c := newPage(t, 1280)
 	c.staffSignIn("works@pinecounty.example")

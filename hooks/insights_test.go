@@ -105,7 +105,7 @@ func TestInsightsAccess(t *testing.T) {
 		{"category and type", roleTokens[roleDirector], "&category=cat-x&type=TX", 400, ""},
 	}
 	for _, r := range rows {
-		for _, path := range []string{"/api/townhall/staff/insights?x=1", "/api/townhall/staff/insights/export?table=volume"} {
+		for _, path := range []string{"/api/townhall/staff/insights?x=1", "/api/townhall/staff/insights/export?table=volume", "/api/townhall/staff/insights/targets?x=1"} {
 			res := e.getWithToken(path+r.query, r.token)
 			if res.Status != r.status {
 				t.Errorf("%s %s: %d, want %d: %s", r.name, path, res.Status, r.status, res.Body)
@@ -122,7 +122,7 @@ func TestInsightsAccess(t *testing.T) {
 			}
 			var ans insightsJSON
 			res.JSON(t, &ans)
-			if ans.Scope.Department != r.dept {
+			if !strings.Contains(path, "targets") && ans.Scope.Department != r.dept {
 				t.Errorf("%s: scope %q, want %q", r.name, ans.Scope.Department, r.dept)
 			}
 			// targets of the caller's scope only
@@ -257,6 +257,46 @@ func TestInsightsThroughTheRollup(t *testing.T) {
 	}
 	if n := len(get(roleDirector, "&q=nothing").Comments); n != 0 {
 		t.Errorf("%d comments match nothing", n)
+	}
+
+	// the staff home's targets: none set, nothing to read
+	targets := func() (ans struct {
+		Targets []insights.Progress `json:"targets"`
+	}) {
+		t.Helper()
+		res := e.do(t, http.MethodGet, "/api/townhall/staff/insights/targets?period=month&from=2026-11-01", nil, roleClerkX)
+		if res.Status != 200 {
+			t.Fatalf("targets: %d %s", res.Status, res.Body)
+		}
+		res.JSON(t, &ans)
+		return ans
+	}
+	if got := targets(); got.Targets == nil || len(got.Targets) != 0 {
+		t.Errorf("no targets set: %+v", got)
+	}
+	coll, err := e.app.FindCollectionByNameOrId("targets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range []struct {
+		metric string
+		value  float64
+	}{{"satisfaction", 4.5}, {"resolve_median", 10}} {
+		rec := core.NewRecord(coll)
+		rec.Set("metric", tg.metric)
+		rec.Set("value", tg.value)
+		if err := e.app.Save(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// November: satisfaction 5 (met), median time to resolve 23 h (at risk)
+	got := targets().Targets
+	risk := map[string]bool{}
+	for _, pr := range got {
+		risk[pr.Target.Metric] = pr.AtRisk
+	}
+	if len(got) != 2 || risk["satisfaction"] || !risk["resolve_median"] {
+		t.Errorf("targets' progress %+v", got)
 	}
 
 	// the export: named for its filters, BOM, ISO dates, formulas defused
