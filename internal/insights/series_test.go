@@ -122,3 +122,19 @@ func TestSeries(t *testing.T) {
 		t.Errorf("no months: %v", got)
 	}
 }
+
+// BenchmarkSeries: the monthly series of 12 months over ~100,000 facts (the
+// fixture's requests, many times over).
+func BenchmarkSeries(b *testing.B) {
+	one := fixtureFacts(&testing.T{})
+	facts := make([]Fact, 0, 100_000)
+	for len(facts) < 100_000 {
+		facts = append(facts, one...)
+	}
+	p, _ := ParsePeriod("month", "2026-11", "", chicago, fixtureNow)
+	months := SeriesMonths(p, fixtureNow)
+	b.ResetTimer()
+	for range b.N {
+		Series(facts, Scope{}, months)
+	}
+}
