@@ -24,6 +24,7 @@ import (
 //
 //	GET /api/townhall/staff/insights
 //	GET /api/townhall/staff/insights/export?table=…   one table as CSV
+//	GET /api/townhall/staff/insights/targets          the targets' progress only (the staff home's "targets at risk")
 //
 // Staff only (anonymous 401, residents 403). Directors and administrators
 // see every department; supervisors and clerks their own department's
@@ -51,6 +52,7 @@ func (p *Portal) registerInsights() {
 		Func: func(se *core.ServeEvent) error {
 			se.Router.GET("/api/townhall/staff/insights", p.handleInsights)
 			se.Router.GET("/api/townhall/staff/insights/export", p.handleInsightsExport)
+			se.Router.GET("/api/townhall/staff/insights/targets", p.handleInsightTargets)
 			return se.Next()
 		},
 	})
@@ -256,18 +258,66 @@ func (p *Portal) computeInsights(r insightsRequest) (insightsAnswer, error) {
 		return ans, err
 	}
 	ans.Insights = insights.Build(facts, r.scope, r.period, r.now)
-	ans.Targets = make([]insights.Progress, 0, len(targets))
-	for _, t := range targets {
-		if t.Check() != nil {
-			continue
-		}
-		ans.Targets = append(ans.Targets, t.Measure(facts, r.period.Current, r.now, r.loc))
-	}
+	ans.Targets = measureTargets(r, targets, facts)
 	if ans.Comments, err = p.insightComments(r, facts); err != nil {
 		return ans, err
 	}
 	ans.Names, err = p.insightNames()
 	return ans, err
+}
+
+// measureTargets is the progress of every measurable target in the period.
+func measureTargets(r insightsRequest, targets []insights.Target, facts []insights.Fact) []insights.Progress {
+	out := make([]insights.Progress, 0, len(targets))
+	for _, t := range targets {
+		if t.Check() != nil {
+			continue
+		}
+		out = append(out, t.Measure(facts, r.period.Current, r.now, r.loc))
+	}
+	return out
+}
+
+// insightTargetsAnswer is the targets' progress in a period.
+type insightTargetsAnswer struct {
+	Period  insights.Period     `json:"period"`
+	Targets []insights.Progress `json:"targets"`
+	Names   insights.Names      `json:"names"`
+}
+
+// handleInsightTargets answers the progress of the targets the caller may
+// read, in the period (default: this month), each in its own scope. With
+// no target set it reads no figures at all.
+func (p *Portal) handleInsightTargets(e *core.RequestEvent) error {
+	r, err := p.parseInsightsRequest(e)
+	if err != nil {
+		return err
+	}
+	ans := insightTargetsAnswer{Period: r.period, Targets: []insights.Progress{}}
+	targets, err := p.targetsFor(r.visible)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	if len(targets) > 0 {
+		since := r.period.Current.From
+		for _, t := range targets {
+			if t.ChangePercent != nil {
+				if y := insights.Year(t.BaselineYear, r.loc).From; y.Before(since) {
+					since = y
+				}
+			}
+		}
+		facts, err := p.loadFacts(r.visible, since)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		ans.Targets = measureTargets(r, targets, facts)
+		if ans.Names, err = p.insightNames(); err != nil {
+			return e.InternalServerError("", err)
+		}
+	}
+	e.Response.Header().Set("Cache-Control", "private, no-store")
+	return e.JSON(http.StatusOK, ans)
 }
 
 // maxComments is how many comments an answer carries (newest first).

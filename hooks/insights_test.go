@@ -68,6 +68,7 @@ type insightsJSON struct {
 	Scope    insights.Scope   `json:"scope"`
 	Current  insights.Figures `json:"current"`
 	Trends   []insights.Trend `json:"trends"`
+	Series   []insights.Month `json:"series"`
 	Targets  []insights.Progress
 	Names    insights.Names     `json:"names"`
 	Comments []insights.Comment `json:"comments"`
@@ -104,7 +105,7 @@ func TestInsightsAccess(t *testing.T) {
 		{"category and type", roleTokens[roleDirector], "&category=cat-x&type=TX", 400, ""},
 	}
 	for _, r := range rows {
-		for _, path := range []string{"/api/townhall/staff/insights?x=1", "/api/townhall/staff/insights/export?table=volume"} {
+		for _, path := range []string{"/api/townhall/staff/insights?x=1", "/api/townhall/staff/insights/export?table=volume", "/api/townhall/staff/insights/targets?x=1"} {
 			res := e.getWithToken(path+r.query, r.token)
 			if res.Status != r.status {
 				t.Errorf("%s %s: %d, want %d: %s", r.name, path, res.Status, r.status, res.Body)
@@ -121,7 +122,7 @@ func TestInsightsAccess(t *testing.T) {
 			}
 			var ans insightsJSON
 			res.JSON(t, &ans)
-			if ans.Scope.Department != r.dept {
+			if !strings.Contains(path, "targets") && ans.Scope.Department != r.dept {
 				t.Errorf("%s: scope %q, want %q", r.name, ans.Scope.Department, r.dept)
 			}
 			// targets of the caller's scope only
@@ -236,7 +237,17 @@ func TestInsightsThroughTheRollup(t *testing.T) {
 	if s := all.Satisfaction; s.Ratings != 1 || f(s.Average) != 5 || f(s.ResponseRate) != 50 { // R1 rated, P1 (approved) not
 		t.Errorf("satisfaction %+v", s)
 	}
+	// the monthly series: the 12 months ending with November, November as above
+	if ans := get(roleDirector, ""); len(ans.Series) != 12 || ans.Series[0].Month != "2025-12" {
+		t.Errorf("series %+v", ans.Series)
+	} else if m := ans.Series[11]; m.Month != "2026-11" || m.Received != 2 || f(m.ResolveMedian) != 23 || f(m.ResolveOnTime) != 100 ||
+		f(m.Satisfaction) != 5 || f(m.CountyMedian) != 5 || m.Closed != all.Volume.Closed {
+		t.Errorf("November in the series %+v", m)
+	}
 	clerk := get(roleClerkY, "")
+	if m := clerk.Series[11]; m.Received != 1 || m.Ratings != 0 {
+		t.Errorf("clerk Y's November in the series %+v", m)
+	}
 	if c := clerk.Current; c.Volume.Received != 1 || f(c.Response.Acknowledge.Median) != 4 || c.Satisfaction.Ratings != 0 || len(clerk.Comments) != 0 {
 		t.Errorf("clerk Y sees %+v %+v", c.Volume, c.Response)
 	}
@@ -248,11 +259,55 @@ func TestInsightsThroughTheRollup(t *testing.T) {
 		t.Errorf("%d comments match nothing", n)
 	}
 
+	// the staff home's targets: none set, nothing to read
+	targets := func() (ans struct {
+		Targets []insights.Progress `json:"targets"`
+	}) {
+		t.Helper()
+		res := e.do(t, http.MethodGet, "/api/townhall/staff/insights/targets?period=month&from=2026-11-01", nil, roleClerkX)
+		if res.Status != 200 {
+			t.Fatalf("targets: %d %s", res.Status, res.Body)
+		}
+		res.JSON(t, &ans)
+		return ans
+	}
+	if got := targets(); got.Targets == nil || len(got.Targets) != 0 {
+		t.Errorf("no targets set: %+v", got)
+	}
+	coll, err := e.app.FindCollectionByNameOrId("targets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range []struct {
+		metric string
+		value  float64
+	}{{"satisfaction", 4.5}, {"resolve_median", 10}} {
+		rec := core.NewRecord(coll)
+		rec.Set("metric", tg.metric)
+		rec.Set("value", tg.value)
+		if err := e.app.Save(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// November: satisfaction 5 (met), median time to resolve 23 h (at risk)
+	got := targets().Targets
+	risk := map[string]bool{}
+	for _, pr := range got {
+		risk[pr.Target.Metric] = pr.AtRisk
+	}
+	if len(got) != 2 || risk["satisfaction"] || !risk["resolve_median"] {
+		t.Errorf("targets' progress %+v", got)
+	}
+
 	// the export: named for its filters, BOM, ISO dates, formulas defused
 	res := e.do(t, http.MethodGet, "/api/townhall/staff/insights/export?table=permits&period=month&from=2026-11-01&type=TX", nil, roleDirector)
 	if res.Status != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), `filename="insights-permits-2026-11-01_2026-11-30-TX.csv"`) ||
 		!strings.HasPrefix(res.Body, "\uFEFFpermit type,decided") || !strings.Contains(res.Body, "Type X,1,1,100,5,5,4,4,9,100\r\n") {
 		t.Errorf("export: %d %v %q", res.Status, res.Header, res.Body)
+	}
+	res = e.do(t, http.MethodGet, "/api/townhall/staff/insights/export?table=monthly&period=month&from=2026-11-01", nil, roleDirector)
+	if res.Status != 200 || !strings.HasPrefix(res.Body, "\uFEFFmonth,received,closed,") || !strings.Contains(res.Body, "\r\n2026-11,2,") {
+		t.Errorf("monthly export: %d %q", res.Status, res.Body)
 	}
 	res = e.do(t, http.MethodGet, "/api/townhall/staff/insights/export?table=comments&period=month&from=2026-11-01", nil, roleDirector)
 	if !strings.Contains(res.Body, `2026-11-05T10:00:00-06:00,5,Department X,Category X,"'=Quick fix, thanks"`) {

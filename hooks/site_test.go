@@ -156,3 +156,39 @@ func BenchmarkStaticStringsJS(b *testing.B) {
 		}
 	}
 }
+
+// TestVendoredLibrariesAreServedCompressed: the vendored chart library and
+// its stylesheet come gzipped with their types, like the site's own files,
+// and its licence is served beside it.
+func TestVendoredLibrariesAreServedCompressed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, f := range []struct{ path, ctype string }{
+		{"vendor/uplot/uPlot.iife.min.js", "text/javascript"},
+		{"vendor/uplot/uPlot.min.css", "text/css"},
+	} {
+		want, err := fs.ReadFile(pb_public.FS, f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodGet, "/"+f.path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res := e.send(req, roleAnon)
+		if res.Status != 200 || res.Header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(res.Header.Get("Content-Type"), f.ctype) ||
+			res.Header.Get("ETag") == "" || !strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+			t.Errorf("%s: %d %v", f.path, res.Status, res.Header)
+			continue
+		}
+		zr, err := gzip.NewReader(strings.NewReader(res.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(zr)
+		if !bytes.Equal(got, want) || len(res.Body) >= len(want)*3/4 {
+			t.Errorf("%s: gzipped %d bytes to %d; decompressed equal: %v", f.path, len(want), len(res.Body), bytes.Equal(got, want))
+		}
+	}
+	if res := e.send(httptest.NewRequest(http.MethodGet, "/vendor/uplot/LICENSE", nil), roleAnon); res.Status != 200 || !strings.Contains(res.Body, "MIT") {
+		t.Errorf("licence: %d %.80s", res.Status, res.Body)
+	}
+}

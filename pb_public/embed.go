@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds every file of the site; Go source files are not part of it.
 //
-//go:embed *.html favicon.svg css js img staff
+//go:embed *.html favicon.svg css js img staff vendor
 var FS embed.FS

@@ -16,6 +16,8 @@ type Insights struct {
 		ByDepartment []Load `json:"by_department"`
 	} `json:"workload"`
 	Targets []Progress `json:"targets"`
+	// Series are the key figures month by month (SeriesMonths says which months).
+	Series []Month `json:"series"`
 }
 
 // Build computes the figures of p's three windows in scope s, their trends
@@ -31,5 +33,6 @@ func Build(facts []Fact, s Scope, p Period, now time.Time) Insights {
 	}
 	in.Trends = Trends(&in.Current, &in.Previous, &in.LastYear)
 	in.Workload.ByAssignee, in.Workload.ByDepartment = Workload(facts, s, now)
+	in.Series = Series(facts, s, SeriesMonths(p, now))
 	return in
 }

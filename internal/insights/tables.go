@@ -47,7 +47,7 @@ type Table struct {
 }
 
 // TableNames are the tables Tables makes, in page order.
-var TableNames = []string{"trends", "volume", "channels", "response", "permits", "satisfaction", "funnel", "quality",
+var TableNames = []string{"trends", "monthly", "volume", "channels", "response", "permits", "satisfaction", "funnel", "quality",
 	"workload_assignees", "workload_departments", "targets", "comments"}
 
 func num(v *float64) string {
@@ -72,6 +72,14 @@ func Tables(in *Insights, comments []Comment, n Names, loc *time.Location) map[s
 			num(t.Changes[1].Value), num(t.Changes[1].Percent), t.Changes[0].Sentence})
 	}
 	out["trends"] = tr
+
+	mo := Table{Header: []string{"month", "received", "closed", "median time to resolve (business hours)", "resolved on time (%)",
+		"average satisfaction (of 5)", "median county time on a permit (days)"}}
+	for _, m := range in.Series {
+		mo.Rows = append(mo.Rows, []string{m.Month, itoa(m.Received), itoa(m.Closed), num(m.ResolveMedian), num(m.ResolveOnTime),
+			num(m.Satisfaction), num(m.CountyMedian)})
+	}
+	out["monthly"] = mo
 
 	v := cur.Volume
 	out["volume"] = Table{Header: []string{"requests", "received", "closed", "open at period end"}, Rows: [][]string{

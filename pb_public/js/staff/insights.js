@@ -4,6 +4,7 @@
 import { auth, request, list, createRecord } from "../api.js";
 import { $, h, formatDate, showApiError, clearErrors } from "../ui.js";
 import { initStaff } from "./console.js";
+import { chartFigures, drawCharts, monthlyRows } from "./charts.js";
 
 const me = initStaff();
 const API = "/api/townhall/staff/insights";
@@ -94,6 +95,11 @@ function report(ans, params, { compact = false } = {}) {
   const r = c.response;
   const perm = [c.permits.all, ...(c.permits.by_type || [])];
   parts.push(
+    h("section", { class: "monthly" }, h("h2", {}, "Month by month"),
+      h("p", { class: "muted" }, "The key figures of each month, counted as the rest of the page counts them; the table below the charts has the same numbers."),
+      chartFigures(),
+      table("Month by month", "monthly", ["Month", "Received", "Closed", "Median to resolve (business hours)", "Resolved on time",
+        "Average satisfaction (of 5)", "Median county time (days)"], monthlyRows(ans.series || [], fmt), params)),
     h("section", {}, h("h2", {}, "Volume"),
       table("Volume", "volume", ["Requests", "Received", "Closed", "Open at period end"], [
         ["Problem reports", c.volume.reports.received, c.volume.reports.closed, c.volume.reports.open_at_end],
@@ -178,6 +184,7 @@ async function load(extra = {}) {
   try {
     const ans = await request("GET", `${API}?${params}`);
     $("#report").replaceChildren(...report(ans, params));
+    drawCharts($("#report"), ans.series);
     status(`Figures as of ${new Date(ans.now).toLocaleString("en-US")}.`);
   } catch (err) {
     status(err.message || "The figures could not be loaded.", true);
@@ -191,13 +198,18 @@ async function councilReport() {
   status("Preparing the council report…");
   try {
     const sections = [];
+    let whole = null;
     for (const d of depts) {
       const params = query(form, d ? { department: d.id } : {});
       const ans = await request("GET", `${API}?${params}`);
+      if (!d) whole = ans;
       sections.push(h("section", { class: "department-report" },
         h("h2", {}, d ? d.name : "Council report"), ...report(ans, params, { compact: !!d })));
     }
     $("#report").replaceChildren(...sections);
+    // the charts of a single scope's report (a department's page is the compact figures)
+    drawCharts($("#report"), whole ? whole.series : null);
+    await new Promise((done) => requestAnimationFrame(() => done()));
     status("");
     window.print();
   } catch (err) {

@@ -119,4 +119,27 @@ async function render() {
   ].filter(Boolean));
 }
 
+/** targetsAtRisk lists, above the queue, this month's targets that are not met (only when there are some). */
+async function targetsAtRisk() {
+  if (!me) return;
+  let ans;
+  try {
+    ans = await request("GET", "/api/townhall/staff/insights/targets");
+  } catch {
+    return; // the queue matters more than the targets: no list, no error
+  }
+  const risky = (ans.targets || []).filter((p) => p.at_risk);
+  const box = $("#targets-at-risk");
+  if (!risky.length) return;
+  const names = ans.names?.departments || {};
+  box.replaceChildren(
+    h("h2", { id: "risk-h" }, `Targets at risk this month (${risky.length})`),
+    h("ul", {}, risky.slice(0, 5).map((p) => h("li", {},
+      p.target.scope.Department ? `${names[p.target.scope.Department] || "A department"}: ` : "", p.sentence))),
+    h("p", {}, h("a", { href: "/staff/insights.html" }, risky.length > 5 ? `All ${risky.length} targets on the Insights page` : "Progress on the Insights page")));
+  box.setAttribute("aria-labelledby", "risk-h");
+  box.hidden = false;
+}
+
 setup().catch(() => notice($("#summary"), "The queue could not be loaded.", "error"));
+targetsAtRisk();
