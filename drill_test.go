@@ -91,9 +91,9 @@ func TestReplicationDrill(t *testing.T) {
 	}
 	var acks []ack
 	for i, end := 0, time.Now().Add(6*time.Second); time.Now().Before(end); i++ {
-		code := fmt.Sprintf("D%05d", i)
-		req, _ := http.NewRequest(http.MethodPost, base+"/api/collections/departments/records",
-			strings.NewReader(fmt.Sprintf(`{"code":%q,"name":"Drill %d"}`, code, i)))
+		code := fmt.Sprintf("Drill %05d", i)
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/collections/announcements/records",
+			strings.NewReader(fmt.Sprintf(`{"title_en":%q,"severity":"info","starts_at":"2099-01-01 00:00:00.000Z","shows_on":"staff"}`, code)))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", auth.Token)
 		res, err := http.DefaultClient.Do(req)
@@ -134,7 +134,7 @@ func TestReplicationDrill(t *testing.T) {
 		t.Fatalf("the restored database: %v %q", err, integrity)
 	}
 	have := map[string]bool{}
-	rows, err := db.Query("SELECT code FROM departments WHERE code LIKE 'D%'")
+	rows, err := db.Query("SELECT title_en FROM announcements WHERE title_en LIKE 'Drill %'")
 	if err != nil {
 		t.Fatal(err)
 	}
