@@ -86,5 +86,6 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerHousekeeping()
 	p.registerInsights()
 	p.registerOpen311()
+	p.registerPublicStats()
 	return p
 }
