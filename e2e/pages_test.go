@@ -44,6 +44,7 @@ var residentPages = []struct {
 	{"/help.html", "#departments .card", false},
 	{"/privacy.html", "#privacy-list dd", false},
 	{"/status.html", "#status-now .notice, #status-now .notice-list", false},
+	{"/stats.html", "#stats-reports table, #stats-reports p:not(.loading)", false},
 	{"/404.html", "main h1", false},
 	{"/apply.html?type=BLD", "#application", true},
 	{"/apply.html?id=demopermit00001", "#application", true},

@@ -77,20 +77,20 @@ type publicStats struct {
 	To         string          `json:"to"`   // the last day counted
 	ComputedAt time.Time       `json:"computed_at"`
 	MinCount   int             `json:"min_count"`
-	Licence    string          `json:"licence"`
-	LicenceURL string          `json:"licence_url"`
+	License    string          `json:"license"`
+	LicenseURL string          `json:"license_url"`
 	Services   []publicService `json:"services"`
 }
 
-// openDataLicence is the licence the administrator set, or the default.
-func (p *Portal) openDataLicence() (name, url string) {
+// openDataLicense is the license the administrator set, or the default.
+func (p *Portal) openDataLicense() (name, url string) {
 	var row struct {
-		Name string `db:"open_data_licence"`
-		URL  string `db:"open_data_licence_url"`
+		Name string `db:"open_data_license"`
+		URL  string `db:"open_data_license_url"`
 	}
-	_ = p.app.DB().NewQuery("SELECT open_data_licence, open_data_licence_url FROM town_settings LIMIT 1").One(&row)
+	_ = p.app.DB().NewQuery("SELECT open_data_license, open_data_license_url FROM town_settings LIMIT 1").One(&row)
 	if row.Name == "" {
-		return pb_migrations.DefaultOpenDataLicence, pb_migrations.DefaultOpenDataLicenceURL
+		return pb_migrations.DefaultOpenDataLicense, pb_migrations.DefaultOpenDataLicenseURL
 	}
 	return row.Name, row.URL
 }
@@ -108,7 +108,7 @@ func (p *Portal) computePublicStats() ([]byte, error) {
 	}
 	out := publicStats{From: w.From.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly),
 		ComputedAt: p.now().UTC().Truncate(time.Second), MinCount: insights.MinPublicCount, Services: []publicService{}}
-	out.Licence, out.LicenceURL = p.openDataLicence()
+	out.License, out.LicenseURL = p.openDataLicense()
 	var names []struct {
 		ID     string `db:"id"`
 		Code   string `db:"code"`
@@ -201,17 +201,17 @@ const openDataSQL = `SELECT c.reference AS reference, 'report' AS kind, COALESCE
 	WHERE pm.status != 'draft'`
 
 // handleOpenData streams every request as CSV (UTF-8 with a BOM, for
-// Excel) or JSON, under the town's open data licence.
+// Excel) or JSON, under the town's open data license.
 func (p *Portal) handleOpenData(e *core.RequestEvent, format string) error {
 	rows, err := p.app.DB().NewQuery(openDataSQL).Rows()
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
 	defer rows.Close()
-	licence, licenceURL := p.openDataLicence()
+	license, licenseURL := p.openDataLicense()
 	h := e.Response.Header()
-	if licenceURL != "" {
-		h.Set("Link", fmt.Sprintf(`<%s>; rel="license"`, licenceURL))
+	if licenseURL != "" {
+		h.Set("Link", fmt.Sprintf(`<%s>; rel="license"`, licenseURL))
 	}
 	h.Set("Cache-Control", "public, max-age=300")
 	h.Set("Content-Disposition", `inline; filename="requests.`+format+`"`)
@@ -230,7 +230,7 @@ func (p *Portal) handleOpenData(e *core.RequestEvent, format string) error {
 		cw = csv.NewWriter(w)
 		_ = cw.Write(openDataFields)
 	} else {
-		head, _ := json.Marshal(map[string]any{"licence": licence, "licence_url": licenceURL, "fields": openDataFields})
+		head, _ := json.Marshal(map[string]any{"license": license, "license_url": licenseURL, "fields": openDataFields})
 		w.Write(head[:len(head)-1])
 		w.WriteString(`,"requests":[`)
 	}

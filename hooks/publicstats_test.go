@@ -27,8 +27,8 @@ func TestPublicStats(t *testing.T) {
 	}
 	var got publicStats
 	res.JSON(t, &got)
-	if got.From != "2025-11-18" || got.To != "2026-11-17" || got.MinCount != 5 || got.Licence != "Public domain (CC0 1.0)" {
-		t.Errorf("window %s … %s, min %d, licence %q", got.From, got.To, got.MinCount, got.Licence)
+	if got.From != "2025-11-18" || got.To != "2026-11-17" || got.MinCount != 5 || got.License != "Public domain (CC0 1.0)" {
+		t.Errorf("window %s … %s, min %d, license %q", got.From, got.To, got.MinCount, got.License)
 	}
 	codes := []string{}
 	for _, s := range got.Services {
@@ -94,7 +94,7 @@ func TestOpenDataHasNoPersonalData(t *testing.T) {
 			}
 		}
 		if !strings.Contains(res.Header.Get("Link"), "publicdomain/zero") {
-			t.Errorf("%s: licence link %q", f, res.Header.Get("Link"))
+			t.Errorf("%s: license link %q", f, res.Header.Get("Link"))
 		}
 		switch f {
 		case "csv":
@@ -104,11 +104,11 @@ func TestOpenDataHasNoPersonalData(t *testing.T) {
 			}
 		case "json":
 			var doc struct {
-				Licence  string           `json:"licence"`
+				License  string           `json:"license"`
 				Requests []map[string]any `json:"requests"`
 			}
-			if err := json.Unmarshal([]byte(res.Body), &doc); err != nil || len(doc.Requests) != 3 || doc.Licence == "" {
-				t.Fatalf("json: %v %d %q", err, len(doc.Requests), doc.Licence)
+			if err := json.Unmarshal([]byte(res.Body), &doc); err != nil || len(doc.Requests) != 3 || doc.License == "" {
+				t.Fatalf("json: %v %d %q", err, len(doc.Requests), doc.License)
 			}
 			for _, r := range doc.Requests {
 				if r["reference"] == "SR-2026-00002" && (r["lat"] != 44.123 || r["status"] != "resolved" || r["channel"] != "online") {
@@ -121,5 +121,57 @@ func TestOpenDataHasNoPersonalData(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkPublicStats times the public statistics over 100,000 requests
+// (the Insights benchmark's history): the first computation (once every
+// publicStatsTTL, done in the background after the first), then the calls
+// that every visitor makes, median and 99th percentile; and a whole open
+// data file.
+func BenchmarkPublicStats(b *testing.B) {
+	e := newEnv(b)
+	now := testStart
+	insertInsightHistory(b, e.app, 60_000, 40_000, now)
+	if _, err := e.portal.RebuildInsightFacts(false); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.app.DB().NewQuery("ANALYZE").Execute(); err != nil {
+		b.Fatal(err)
+	}
+	e.app.Settings().RateLimits.Enabled = false
+	t0 := time.Now()
+	body, err := e.portal.computePublicStats()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("one computation over 12 months: %s (%d bytes)", time.Since(t0), len(body))
+	for _, c := range []string{"stats", "requests.csv", "requests.json"} {
+		url := "/api/townhall/public/stats"
+		if c != "stats" {
+			url = "/api/townhall/public/open-data/" + c
+		}
+		b.Run(c, func(b *testing.B) {
+			durations := make([]time.Duration, 0, b.N)
+			size := 0
+			b.ResetTimer()
+			for range b.N {
+				t0 := time.Now()
+				res := e.do(b, http.MethodGet, url, nil, roleAnon)
+				durations = append(durations, time.Since(t0))
+				if res.Status != http.StatusOK {
+					b.Fatalf("%d %s", res.Status, res.Body)
+				}
+				size = len(res.Body)
+			}
+			b.StopTimer()
+			slices.Sort(durations)
+			ms := func(q float64) float64 {
+				return float64(durations[int(q*float64(len(durations)-1))]) / float64(time.Millisecond)
+			}
+			b.ReportMetric(ms(0.50), "p50-ms")
+			b.ReportMetric(ms(0.99), "p99-ms")
+			b.ReportMetric(float64(size)/1e6, "MB")
+		})
 	}
 }

@@ -203,7 +203,8 @@ function drawFooter() {
   footer.replaceChildren(h("div", { class: "inner" },
     h("p", {}, t("footer.text"), " ", h("a", { href: "/help.html" }, t("footer.contact")), " · ",
       h("a", { href: "/privacy.html" }, t("footer.privacy")), " · ",
-      h("a", { href: "/status.html" }, t("footer.status")))));
+      h("a", { href: "/status.html" }, t("footer.status")), " · ",
+      h("a", { href: "/stats.html" }, t("footer.stats")))));
 }
 
 function ensureLiveRegion() {
