@@ -175,3 +175,21 @@ func BenchmarkPublicStats(b *testing.B) {
 		})
 	}
 }
+
+// TestOpenDataLicenseIsTheAdministrators: the files carry the license set in town_settings.
+func TestOpenDataLicenseIsTheAdministrators(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if _, err := e.app.DB().NewQuery(`UPDATE town_settings SET open_data_license = 'ODC Attribution 1.0',
+		open_data_license_url = 'https://opendatacommons.org/licenses/by/1-0/'`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	res := e.do(t, http.MethodGet, "/api/townhall/public/open-data/requests.json", nil, roleAnon)
+	if !strings.Contains(res.Body, `"license":"ODC Attribution 1.0"`) || !strings.Contains(res.Header.Get("Link"), "opendatacommons.org") {
+		t.Errorf("%s %v", res.Body[:min(200, len(res.Body))], res.Header)
+	}
+	res = e.do(t, http.MethodGet, "/api/townhall/public/stats", nil, roleAnon)
+	if !strings.Contains(res.Body, `"license":"ODC Attribution 1.0"`) {
+		t.Errorf("stats: %s", res.Body)
+	}
+}
