@@ -45,6 +45,8 @@ var residentPages = []struct {
 	{"/privacy.html", "#privacy-list dd", false},
 	{"/status.html", "#status-now .notice, #status-now .notice-list", false},
 	{"/stats.html", "#stats-reports table, #stats-reports p:not(.loading)", false},
+	{"/rate.html?t=not-a-token&r=4", "#rate .notice", false},
+	{"/rate.html?t=a-link-token", "#rate-form", false},
 	{"/404.html", "main h1", false},
 	{"/apply.html?type=BLD", "#application", true},
 	{"/apply.html?id=demopermit00001", "#application", true},

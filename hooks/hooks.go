@@ -86,6 +86,6 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerHousekeeping()
 	p.registerInsights()
 	p.registerOpen311()
-	p.registerPublicStats()
+	p.registerPublicInsights()
 	return p
 }

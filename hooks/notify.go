@@ -179,8 +179,9 @@ func (p *Portal) notifyComplaintChange(tx core.App, r *core.Record, c *change) e
 	lang := i18n.Parse(r.GetString("language"))
 	vars := p.complaintVars(tx, r, lang)
 	vars["comment"] = c.Comment
+	vars["rate"] = "" // the rating links are the reporter's alone
 	subject, body := p.compose(tx, lang, "mail.complaint."+c.Action, vars)
-	to := []string{k.requester(tx, r)}
+	var to []string
 	if c.Action != "mark_duplicate" {
 		for _, id := range r.GetStringSlice("followers") {
 			if u, err := tx.FindRecordById("users", id); err == nil {
@@ -193,7 +194,11 @@ func (p *Portal) notifyComplaintChange(tx core.App, r *core.Record, c *change) e
 			return err
 		}
 	}
-	return nil
+	if c.Action == "resolve" || c.Action == "close" {
+		vars["rate"] = p.ratingLinksText(tx, k, r, lang)
+		subject, body = p.compose(tx, lang, "mail.complaint."+c.Action, vars)
+	}
+	return p.queueMail(tx, mailAbout(k, r, k.requester(tx, r), subject, body, "complaint."+c.Action))
 }
 
 // notifyEscalation tells who must act that a report climbed a level, once

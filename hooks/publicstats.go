@@ -48,6 +48,14 @@ type publicStatsCache struct {
 	done     chan struct{} // closed when the first build ends
 }
 
+// registerPublicInsights adds what the public sees of the director's
+// numbers and how residents feed them without an account: the statistics,
+// the open data, the rating links (ratinglinks.go).
+func (p *Portal) registerPublicInsights() {
+	p.registerPublicStats()
+	p.registerRatingLinks()
+}
+
 // registerPublicStats adds the statistics and open data routes.
 func (p *Portal) registerPublicStats() {
 	c := &publicStatsCache{}

@@ -30,6 +30,7 @@ func catalogue() []part {
 		{"complaintMail", complaintMail},
 		{"accountMessages", accountMessages},
 		{"open311Messages", open311Messages},
+		{"feedbackMail", feedbackMail},
 	}
 }
 

@@ -87,8 +87,8 @@ var complaintMail = map[string]text{
 	"mail.complaint.acknowledge.body": {"{department} has looked at your report {reference_no} ({category} at {address}) and put it in its work queue.\n\n{link}",
 		"{department} revisó su reporte {reference_no} ({category} en {address}) y lo puso en su cola de trabajo.\n\n{link}"},
 	"mail.complaint.resolve.subject": {"Resolved: {reference_no}", "Resuelto: {reference_no}"},
-	"mail.complaint.resolve.body": {"Your report {reference_no} ({category} at {address}) is resolved:\n\n{comment}\n\nIf the problem is still there, you can reopen the report from this page for a few days: {link}\n\nPlease tell us how we did on the same page.",
-		"Su reporte {reference_no} ({category} en {address}) está resuelto:\n\n{comment}\n\nSi el problema sigue, puede reabrir el reporte desde esta página durante unos días: {link}\n\nCuéntenos cómo lo hicimos en la misma página."},
+	"mail.complaint.resolve.body": {"Your report {reference_no} ({category} at {address}) is resolved:\n\n{comment}\n\nIf the problem is still there, you can reopen the report from this page for a few days: {link}\n\nPlease tell us how we did on the same page.{rate}",
+		"Su reporte {reference_no} ({category} en {address}) está resuelto:\n\n{comment}\n\nSi el problema sigue, puede reabrir el reporte desde esta página durante unos días: {link}\n\nCuéntenos cómo lo hicimos en la misma página.{rate}"},
 	"mail.complaint.reject.subject": {"About your report {reference_no}", "Sobre su reporte {reference_no}"},
 	"mail.complaint.reject.body": {"We could not take up your report {reference_no} ({category} at {address}):\n\n{comment}\n\n{link}",
 		"No pudimos atender su reporte {reference_no} ({category} en {address}):\n\n{comment}\n\n{link}"},
@@ -99,8 +99,8 @@ var complaintMail = map[string]text{
 	"mail.complaint.reopen.body": {"Your report {reference_no} is open again and back in {department}'s queue. New target date: {due}.\n\n{link}",
 		"Su reporte {reference_no} está abierto de nuevo y vuelve a la cola de {department}. Nueva fecha objetivo: {due}.\n\n{link}"},
 	"mail.complaint.close.subject": {"Closed: {reference_no}", "Cerrado: {reference_no}"},
-	"mail.complaint.close.body": {"Your report {reference_no} is closed. Thank you for helping keep the county in good shape.\n\n{link}",
-		"Su reporte {reference_no} está cerrado. Gracias por ayudar a mantener el condado en buen estado.\n\n{link}"},
+	"mail.complaint.close.body": {"Your report {reference_no} is closed. Thank you for helping keep the county in good shape.\n\n{link}{rate}",
+		"Su reporte {reference_no} está cerrado. Gracias por ayudar a mantener el condado en buen estado.\n\n{link}{rate}"},
 	"mail.complaint.escalated.subject": {"Overdue (level {level}): {reference_no} {category}", "Atrasado (nivel {level}): {reference_no} {category}"},
 	"mail.complaint.escalated.body": {"Report {reference_no} ({category} at {address}) missed its {reason} deadline of {deadline} and is escalated to level {level}.\n\nOpen it: {link}",
 		"El reporte {reference_no} ({category} en {address}) no cumplió su plazo de {reason} del {deadline} y se escala al nivel {level}.\n\nÁbralo: {link}"},
@@ -126,4 +126,20 @@ var accountMessages = map[string]text{
 	"password.common":  {"That password is one of the most common ones, so it would be guessed quickly. Try three or four unrelated words, like “maple cactus harbor lamp”.", "Esa contraseña es de las más comunes, así que se adivinaría rápido. Pruebe tres o cuatro palabras sin relación, como «arce cactus puerto lámpara»."},
 	"password.pattern": {"That password follows a predictable pattern (like aaaa, abcd, 1234 or a keyboard row), so it would be guessed quickly. Try three or four unrelated words.", "Esa contraseña sigue un patrón predecible (como aaaa, abcd, 1234 o una fila del teclado), así que se adivinaría rápido. Pruebe tres o cuatro palabras sin relación."},
 	"password.weak":    {"That password would be guessed too quickly. Make it longer, for example three or four unrelated words.", "Esa contraseña se adivinaría demasiado rápido. Hágala más larga, por ejemplo con tres o cuatro palabras sin relación."},
+}
+
+// feedbackMail are the one-click rating links of the "resolved"/"closed"
+// emails and the answers of the rating page (issue 15).
+var feedbackMail = map[string]text{
+	"mail.rate": {"How did we do? One click rates our work from 1 (poor) to 5 (excellent), no sign-in needed. The links work for 30 days:\n{links}",
+		"¿Cómo lo hicimos? Un clic califica nuestro trabajo de 1 (malo) a 5 (excelente), sin iniciar sesión. Los enlaces funcionan durante 30 días:\n{links}"},
+	"mail.rate.link":      {"{n} of 5: {link}", "{n} de 5: {link}"},
+	"rate.invalid":        {"This rating link is not valid. Open the link from the email again, or sign in and rate the request on its page.", "Este enlace para calificar no es válido. Abra de nuevo el enlace del correo, o inicie sesión y califique la solicitud en su página."},
+	"rate.expired":        {"This rating link has expired: links work for 30 days. You can still sign in and rate the request on its page.", "Este enlace para calificar venció: los enlaces funcionan durante 30 días. Todavía puede iniciar sesión y calificar la solicitud en su página."},
+	"rate.used":           {"This rating link was already used. Thank you for your rating!", "Este enlace para calificar ya se usó. ¡Gracias por su calificación!"},
+	"rate.rating":         {"Choose a rating from 1 to 5.", "Elija una calificación de 1 a 5."},
+	"rate.comment_empty":  {"Write your comment first.", "Escriba primero su comentario."},
+	"rate.comment_long":   {"Keep your comment under 2,000 characters.", "Su comentario debe tener menos de 2000 caracteres."},
+	"rate.comment_first":  {"Choose a rating first; then you can add a comment.", "Elija primero una calificación; después puede agregar un comentario."},
+	"rate.comment_closed": {"A comment can no longer be added through this link (it can be added once, within a day of rating).", "Ya no se puede agregar un comentario con este enlace (se puede agregar una vez, dentro del día de la calificación)."},
 }

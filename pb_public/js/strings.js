@@ -478,4 +478,10 @@ export const strings = {
   "stats.csv": { en: "All requests as CSV (for spreadsheets)", es: "Todas las solicitudes en CSV (para hojas de cálculo)" },
   "stats.json": { en: "All requests as JSON", es: "Todas las solicitudes en JSON" },
   "stats.license": { en: "You may reuse these files under this license:", es: "Puede reutilizar estos archivos bajo esta licencia:" },
+  "rate.title": { en: "Rate our work", es: "Califique nuestro trabajo" },
+  "rate.thanks": { en: "Thank you! We recorded your rating of {n} out of 5 for {reference}.", es: "¡Gracias! Registramos su calificación de {n} de 5 para {reference}." },
+  "rate.comment_send": { en: "Send comment", es: "Enviar comentario" },
+  "rate.comment_needed": { en: "Write your comment first.", es: "Escriba primero su comentario." },
+  "rate.comment_thanks": { en: "Thank you: your comment reached the department.", es: "Gracias: su comentario llegó al departamento." },
+  "rate.no_token": { en: "This page opens from the rating links in our emails. To rate a request, open its link, or sign in and rate it on its page.", es: "Esta página se abre desde los enlaces para calificar de nuestros correos. Para calificar una solicitud, abra su enlace, o inicie sesión y califíquela en su página." },
 };
