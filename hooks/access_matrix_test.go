@@ -166,6 +166,13 @@ func TestAccessMatrix(t *testing.T) {
 		{"open311_clients", "create", "", `{"name":"New app","enabled":true}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
 		{"open311_clients", "update", open311C, `{"enabled":false}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
 		{"open311_clients", "delete", open311C, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=204", ""},
+
+		// "was this page helpful?": anyone answers, without a name; directors and administrators read
+		{"page_feedback", "list", "", "", "anon=200: A=200: B=200: cx=200: cy=200: dir=200:" + pageFeedbackA + " su=200:" + pageFeedbackA, ""},
+		{"page_feedback", "view", pageFeedbackA, "", "anon=404 A=404 B=404 cx=404 cy=404 dir=200 su=200", ""},
+		{"page_feedback", "create", "", `{"page":"/help.html","helpful":true}`, "anon=200 A=200 B=200 cx=200 cy=200 dir=200 su=200", ""},
+		{"page_feedback", "update", pageFeedbackA, `{"comment":"changed"}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
+		{"page_feedback", "delete", pageFeedbackA, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=204", ""},
 	}
 
 	// every collection of the schema has a row for each of the five operations
@@ -306,7 +313,10 @@ func addMatrixFixtures(app core.App) error {
 	client := core.NewRecord(clients)
 	client.Id = open311C
 	client.Load(map[string]any{"name": "Matrix app", "enabled": true})
-	return app.Save(client)
+	if err := app.Save(client); err != nil {
+		return err
+	}
+	return addPageFeedbackFixture(app)
 }
 
 type outcome struct {

@@ -95,6 +95,8 @@ func AccessRules() map[string]Rules {
 			Create: rule(isDirector), Update: rule(isDirector), Delete: rule(isDirector)},
 		// Open311 clients and their keys: administrators only (the dashboard)
 		"open311_clients": {},
+		// "was this page helpful?": anyone answers (anonymous, rate-limited); directors read
+		"page_feedback": {List: rule(isDirector), View: rule(isDirector), Create: rule("")},
 	}
 }
 
