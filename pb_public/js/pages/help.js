@@ -2,8 +2,10 @@
 import { list } from "../api.js";
 import { t, lang } from "../i18n.js";
 import { $, h, initPage, pick } from "../ui.js";
+import { addHelpful } from "../helpful.js";
 
 initPage();
+addHelpful("/help.html");
 
 async function load() {
   try {

@@ -3,8 +3,11 @@
 import { list, eq } from "../api.js";
 import { t } from "../i18n.js";
 import { $, h, initPage, pick, txt, formatMoney, param, setTitle } from "../ui.js";
+import { addHelpful } from "../helpful.js";
 
 initPage();
+if (/^[A-Za-z0-9_-]{1,40}$/.test(param("permit"))) addHelpful(`/service.html?permit=${param("permit")}`);
+else if (/^[A-Za-z0-9_-]{1,40}$/.test(param("category"))) addHelpful(`/service.html?category=${param("category")}`);
 
 const ACCEPT = { pdf: "PDF", image: "JPEG, PNG, WebP" };
 
