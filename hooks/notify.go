@@ -110,6 +110,10 @@ func (p *Portal) notifyPermitChange(tx core.App, r *core.Record, c *change) erro
 	lang := i18n.Parse(r.GetString("language"))
 	vars := p.permitVars(tx, r, lang)
 	vars["comment"] = c.Comment
+	vars["rate"] = ""
+	if c.Action == "issue" || c.Action == "deny" {
+		vars["rate"] = p.ratingLinksText(tx, k, r, lang)
+	}
 	subject, body := p.compose(tx, lang, "mail.permit."+c.Action, vars)
 	if err := p.queueMail(tx, mailAbout(k, r, k.requester(tx, r), subject, body, "permit."+c.Action)); err != nil {
 		return err

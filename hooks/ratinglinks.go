@@ -18,7 +18,8 @@ import (
 	"github.com/townhall-portal/townhall/internal/ratinglink"
 )
 
-// One-click ratings from the "resolved" and "closed" emails, no sign-in:
+// One-click ratings from the "resolved" and "closed" emails of a report and
+// the "issued" and "denied" emails of an application, no sign-in:
 //
 //	POST /api/townhall/public/rate          {"token", "rating"}  records the rating
 //	POST /api/townhall/public/rate/comment  {"token", "comment"} adds the resident's comment

@@ -127,3 +127,28 @@ func TestRatingLinkExpires(t *testing.T) {
 		t.Errorf("an already rated report's mail: %v", mails)
 	}
 }
+
+// TestRatingLinkForADecidedPermit: the denial email's links rate the application.
+func TestRatingLinkForADecidedPermit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.setStatus(t, "permits", permitA, "in_review", map[string]any{"reference": "APP-2026-00009"})
+	if res := e.do(t, http.MethodPost, "/api/townhall/permits/"+permitA+"/deny", `{"comment":"The fence is too tall."}`, roleClerkX); res.Status != 200 {
+		t.Fatalf("deny: %d %s", res.Status, res.Body)
+	}
+	mails, err := e.app.FindRecordsByFilter("outbox", "permit = {:p} && kind = 'permit.deny'", "", 0, 0, map[string]any{"p": permitA})
+	if err != nil || len(mails) != 1 {
+		t.Fatalf("%d mails, %v", len(mails), err)
+	}
+	m := rateLink.FindStringSubmatch(mails[0].GetString("text"))
+	if m == nil {
+		t.Fatalf("no rating link:\n%s", mails[0].GetString("text"))
+	}
+	res := e.do(t, http.MethodPost, "/api/townhall/public/rate", `{"token":"`+m[1]+`","rating":2}`, roleAnon)
+	if res.Status != 200 || !strings.Contains(res.Body, `"kind":"permit"`) {
+		t.Fatalf("%d %s", res.Status, res.Body)
+	}
+	if n := e.count(t, "feedback", "permit = {:p} && rating = 2 && author = {:a}", map[string]any{"p": permitA, "a": resA}); n != 1 {
+		t.Errorf("%d ratings", n)
+	}
+}
