@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -403,4 +405,37 @@ func lastMailTo(t *testing.T, address string) string {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// intercept pauses the page's requests to URLs matching pattern at stage
+// (before they leave, or when their answer is back) and lets answer decide
+// what becomes of each (fulfil it with a fault, fail it ...), until the
+// test turns interception off (fetch.Disable).
+func (p *page) intercept(pattern string, stage fetch.RequestStage, answer func(context.Context, *chromedp.Target, fetch.RequestID) error) {
+	p.t.Helper()
+	paused := make(chan fetch.RequestID, 4)
+	if err := chromedp.Listen(p.ctx, func(ev any) {
+		if e, ok := ev.(*fetch.EventRequestPaused); ok {
+			select {
+			case paused <- e.RequestID:
+			default:
+			}
+		}
+	}); err != nil {
+		p.t.Fatal(err)
+	}
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern, RequestStage: stage}}})
+		return err
+	}))
+	go func() {
+		for {
+			select {
+			case id := <-paused:
+				_ = chromedp.Do(p.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error { return answer(ctx, tg, id) }))
+			case <-p.ctx.Done():
+				return
+			}
+		}
+	}()
 }

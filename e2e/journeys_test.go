@@ -302,38 +302,12 @@ func TestAFaultKeepsWhatTheResidentTyped(t *testing.T) {
 	// the next report the page sends meets a full disk
 	body, _ := json.Marshal(map[string]any{"status": 507, "data": map[string]any{},
 		"message": "El servidor del condado se quedó sin espacio. No se perdió nada de lo que escribió: intente de nuevo más tarde o comuníquese con la oficina si es urgente."})
-	paused := make(chan fetch.RequestID, 4)
-	if err := chromedp.Listen(p.ctx, func(ev any) {
-		if e, ok := ev.(*fetch.EventRequestPaused); ok {
-			select {
-			case paused <- e.RequestID:
-			default:
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
-			{URLPattern: "*/api/collections/complaints/records", RequestStage: fetch.RequestStageRequest}}})
+	p.intercept("*/api/collections/complaints/records", fetch.RequestStageRequest, func(ctx context.Context, tg *chromedp.Target, id fetch.RequestID) error {
+		_, err := cdp.Call(ctx, tg, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: id, ResponseCode: 507,
+			ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/json"}, {Name: "Retry-After", Value: "300"}},
+			Body:            body})
 		return err
-	}))
-	go func() {
-		for {
-			var id fetch.RequestID
-			select {
-			case id = <-paused:
-			case <-p.ctx.Done():
-				return
-			}
-			_ = chromedp.Do(p.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				_, err := cdp.Call(ctx, tg, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: id, ResponseCode: 507,
-					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/json"}, {Name: "Retry-After", Value: "300"}},
-					Body:            body})
-				return err
-			}))
-		}
-	}()
+	})
 
 	p.click("#send")
 	p.waitText("#main", "No se perdió nada")
@@ -741,32 +715,10 @@ func TestALostConnectionLosesNothingAndFilesOnce(t *testing.T) {
 	}
 
 	// the answer to the next report is lost on the way back
-	paused := make(chan fetch.RequestID, 4)
-	if err := chromedp.Listen(p.ctx, func(ev any) {
-		if e, ok := ev.(*fetch.EventRequestPaused); ok {
-			select {
-			case paused <- e.RequestID:
-			default:
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
-			{URLPattern: "*/api/collections/complaints/records", RequestStage: fetch.RequestStageResponse}}})
+	p.intercept("*/api/collections/complaints/records", fetch.RequestStageResponse, func(ctx context.Context, tg *chromedp.Target, id fetch.RequestID) error {
+		_, err := cdp.Call(ctx, tg, fetch.FailRequest, fetch.FailRequestParams{RequestID: id, ErrorReason: network.ErrorReasonConnectionReset})
 		return err
-	}))
-	go func() {
-		select {
-		case id := <-paused:
-			_ = chromedp.Do(p.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				_, err := cdp.Call(ctx, tg, fetch.FailRequest, fetch.FailRequestParams{RequestID: id, ErrorReason: network.ErrorReasonConnectionReset})
-				return err
-			}))
-		case <-p.ctx.Done():
-		}
-	}()
+	})
 	p.click("#send")
 	p.waitText("#offline", "connection was lost")
 	p.axe("report: connection lost")

@@ -75,3 +75,25 @@ func TestStaffAnswerARating(t *testing.T) {
 		t.Errorf("a resident wrote an answer into a rating: %d %s", res.Status, res.Body)
 	}
 }
+
+// TestRatingsNewestFirstReadAnIndex: staff's list of ratings, newest first
+// (My work), walks idx_feedback_created instead of sorting every rating.
+func TestRatingsNewestFirstReadAnIndex(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var plan []struct {
+		Detail string `db:"detail"`
+	}
+	// the shape of the director's list: the rule's branches, then the order
+	sql := "EXPLAIN QUERY PLAN SELECT id FROM feedback WHERE (author = {:me} OR ({:director} OR department = {:dept})) ORDER BY created DESC LIMIT 50"
+	if err := e.app.DB().NewQuery(sql).Bind(map[string]any{"me": "", "director": true, "dept": deptX}).All(&plan); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range plan {
+		got = append(got, row.Detail)
+	}
+	if s := strings.Join(got, "\n"); !strings.Contains(s, "idx_feedback_created") || strings.Contains(s, "TEMP B-TREE") {
+		t.Errorf("plan:\n%s", s)
+	}
+}

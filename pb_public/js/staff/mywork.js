@@ -21,7 +21,7 @@ function table(rows, caption) {
 
 /** ratings lists the department's latest ratings: unanswered comments first, then the newest. */
 async function ratings() {
-  const res = await list("feedback", { sort: "-created", perPage: 50, expand: "complaint,permit" });
+  const res = await list("feedback", { sort: "-created", perPage: 50, skipTotal: "1", expand: "complaint,permit" });
   const rows = res.items.map((f) => {
     const r = f.expand.complaint || f.expand.permit;
     const k = f.expand.complaint ? "complaint" : "permit";

@@ -394,7 +394,7 @@ async function renderRating() {
   if (!el) return;
   let fb;
   try {
-    fb = (await list("feedback", { filter: eq(kind, id), expand: "answered_by", perPage: 1 })).items[0];
+    fb = (await list("feedback", { filter: eq(kind, id), expand: "answered_by", perPage: 1, skipTotal: "1" })).items[0];
   } catch {
     return;
   }
