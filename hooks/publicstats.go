@@ -6,9 +6,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -34,19 +34,15 @@ import (
 //
 // The open data files carry no names, contacts, free text or documents,
 // and locations rounded to 3 decimals (about 100 m); application drafts are
-// left out. They are streamed row by row from the database.
+// left out. Each file is written once every openDataTTL into memory,
+// compressed, and served from there (opendata.go): a download, however
+// slow, holds no database connection.
 
 // publicStatsTTL is how old the public statistics may be.
 const publicStatsTTL = 10 * time.Minute
 
 // publicStatsCache keeps the encoded statistics.
-type publicStatsCache struct {
-	mu       sync.Mutex
-	body     []byte
-	at       time.Time
-	building bool
-	done     chan struct{} // closed when the first build ends
-}
+type publicStatsCache = memo[[]byte]
 
 // registerPublicInsights adds what the public sees of the director's
 // numbers and how residents feed them without an account: the statistics,
@@ -59,12 +55,13 @@ func (p *Portal) registerPublicInsights() {
 // registerPublicStats adds the statistics and open data routes.
 func (p *Portal) registerPublicStats() {
 	c := &publicStatsCache{}
+	files := map[string]*openDataCache{"csv": {}, "json": {}}
 	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "townhallPublicStats",
 		Func: func(se *core.ServeEvent) error {
 			se.Router.GET("/api/townhall/public/stats", func(e *core.RequestEvent) error { return p.handlePublicStats(e, c) })
-			se.Router.GET("/api/townhall/public/open-data/requests.csv", func(e *core.RequestEvent) error { return p.handleOpenData(e, "csv") })
-			se.Router.GET("/api/townhall/public/open-data/requests.json", func(e *core.RequestEvent) error { return p.handleOpenData(e, "json") })
+			se.Router.GET("/api/townhall/public/open-data/requests.csv", func(e *core.RequestEvent) error { return p.handleOpenData(e, "csv", files["csv"]) })
+			se.Router.GET("/api/townhall/public/open-data/requests.json", func(e *core.RequestEvent) error { return p.handleOpenData(e, "json", files["json"]) })
 			return se.Next()
 		},
 	})
@@ -149,39 +146,10 @@ func (p *Portal) computePublicStats() ([]byte, error) {
 // when they are missing (callers wait for one computation) or refreshing
 // them in the background when they are older than publicStatsTTL.
 func (p *Portal) handlePublicStats(e *core.RequestEvent, c *publicStatsCache) error {
-	build := func() {
-		body, err := p.computePublicStats()
-		c.mu.Lock()
-		if err == nil {
-			c.body, c.at = body, p.now()
-		} else {
-			p.app.Logger().Error("computing the public statistics failed", "error", err)
-		}
-		c.building = false
-		close(c.done)
-		c.mu.Unlock()
-	}
-	c.mu.Lock()
-	stale := c.body == nil || p.now().Sub(c.at) >= publicStatsTTL || p.now().Before(c.at)
-	if stale && !c.building {
-		c.building, c.done = true, make(chan struct{})
-		if c.body == nil {
-			c.mu.Unlock()
-			build()
-			c.mu.Lock()
-		} else {
-			go build()
-		}
-	}
-	for c.body == nil && c.building {
-		done := c.done
-		c.mu.Unlock()
-		<-done
-		c.mu.Lock()
-	}
-	body := c.body
-	c.mu.Unlock()
-	if body == nil {
+	body, ok := c.get(p.now, publicStatsTTL, p.computePublicStats, func(err error) {
+		p.app.Logger().Error("computing the public statistics failed", "error", err)
+	})
+	if !ok {
 		return e.InternalServerError("", fmt.Errorf("public statistics unavailable"))
 	}
 	e.Response.Header().Set("Cache-Control", "public, max-age=300")
@@ -208,29 +176,15 @@ const openDataSQL = `SELECT c.reference AS reference, 'report' AS kind, COALESCE
 	FROM permits pm LEFT JOIN permit_types pt ON pt.id = pm.permit_type LEFT JOIN departments d ON d.id = pm.department
 	WHERE pm.status != 'draft'`
 
-// handleOpenData streams every request as CSV (UTF-8 with a BOM, for
-// Excel) or JSON, under the town's open data license.
-func (p *Portal) handleOpenData(e *core.RequestEvent, format string) error {
+// writeOpenData writes every request as CSV (UTF-8 with a BOM, for Excel)
+// or JSON, under the town's open data license.
+func (p *Portal) writeOpenData(out io.Writer, format, license, licenseURL string) error {
 	rows, err := p.app.DB().NewQuery(openDataSQL).Rows()
 	if err != nil {
-		return e.InternalServerError("", err)
+		return err
 	}
 	defer rows.Close()
-	license, licenseURL := p.openDataLicense()
-	h := e.Response.Header()
-	if licenseURL != "" {
-		h.Set("Link", fmt.Sprintf(`<%s>; rel="license"`, licenseURL))
-	}
-	h.Set("Cache-Control", "public, max-age=300")
-	h.Set("Content-Disposition", `inline; filename="requests.`+format+`"`)
-	if format == "csv" {
-		h.Set("Content-Type", "text/csv; charset=utf-8")
-	} else {
-		h.Set("Content-Type", "application/json")
-	}
-	e.Response.WriteHeader(http.StatusOK)
-	w := bufio.NewWriterSize(e.Response, 32<<10)
-	defer w.Flush()
+	w := bufio.NewWriterSize(out, 32<<10)
 
 	var cw *csv.Writer
 	if format == "csv" {
@@ -256,8 +210,7 @@ func (p *Portal) handleOpenData(e *core.RequestEvent, format string) error {
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs[:]...); err != nil {
-			p.app.Logger().Error("open data: reading a row failed; the file is cut short", "error", err)
-			break
+			return fmt.Errorf("open data: reading a row: %w", err)
 		}
 		// columns: 0-6 as openDataFields, 7 source, 8 created_by, 9… dates, 15 lat, 16 long
 		channel := channelOf(factRow{Kind: r[1].String, Source: r[7].String, CreatedBy: r[8].String})
@@ -278,7 +231,7 @@ func (p *Portal) handleOpenData(e *core.RequestEvent, format string) error {
 		if cw != nil {
 			copy(record, vals)
 			if err := cw.Write(record); err != nil {
-				return nil // the caller went away
+				return err
 			}
 			continue
 		}
@@ -297,15 +250,21 @@ func (p *Portal) handleOpenData(e *core.RequestEvent, format string) error {
 		}
 		first = false
 		if err := jsonEnc.Encode(obj); err != nil {
-			return nil
+			return err
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("open data: reading the rows: %w", err)
 	}
 	if cw != nil {
 		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
 	} else {
 		w.WriteString("]}\n")
 	}
-	return nil
+	return w.Flush()
 }
 
 // isoDate writes a stored date as ISO 8601 in UTC (2026-05-01T14:03:00Z).

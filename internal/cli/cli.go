@@ -34,8 +34,16 @@ const DefaultDataDir = "pb_data"
 
 // NewApp returns the PocketBase application configured for Townhall.
 func NewApp() *pocketbase.PocketBase {
+	return newApp(DefaultDataDir)
+}
+
+// newApp is NewApp with another default data folder (for tests).
+func newApp(dataDir string) *pocketbase.PocketBase {
 	app := pocketbase.NewWithConfig(pocketbase.Config{
-		DefaultDataDir: DefaultDataDir,
+		DefaultDataDir:   dataDir,
+		DBConnect:        connectDB,
+		DataMaxOpenConns: dataMaxOpenConns,
+		DataMaxIdleConns: dataMaxIdleConns,
 	})
 	app.RootCmd.Use = "townhall"
 	app.RootCmd.Short = "Townhall: a citizen portal for a small county or town"
