@@ -47,6 +47,8 @@ type Portal struct {
 	backfilling bool
 	// factsSeen is how many facts Insights read last time (to size its buffers)
 	factsSeen *atomic.Int64
+	// capacity bounds the API requests worked on at once (capacity.go)
+	capacity *capacity
 }
 
 // Register installs every Townhall hook, route and scheduled job on app and
@@ -59,13 +61,14 @@ func RegisterWith(app core.App, opts Options) *Portal {
 		opts.Now = time.Now
 	}
 	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, maint: &maintenanceCache{}, public: &publicLists{},
-		factsSeen: &atomic.Int64{}, uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
+		factsSeen: &atomic.Int64{}, capacity: newCapacity(maxInFlight, inFlightWait), uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
 	p.freeSpace = freeSpace
 	p.diskSpace = diskSpace
 	p.sendSoon = func() {
 		go p.runJob("outbox", func() error { _, _, err := p.SendOutbox(); return err })
 	}
 	p.registerFaults()
+	p.registerCapacity()
 	registerGuards(app)
 	registerVisibility(app)
 	p.registerResidentLists()
