@@ -234,6 +234,9 @@ func (p *Portal) registerInsightFacts() {
 	}
 	// a new calendar changes every business-hour figure
 	p.app.OnRecordAfterUpdateSuccess("town_settings").BindFunc(func(e *core.RecordEvent) error {
+		if !calendarChanged(e.Record) {
+			return e.Next() // a new license or tile server changes no figure
+		}
 		if _, err := p.RebuildInsightFacts(false); err != nil {
 			e.App.Logger().Error("rebuilding the insights roll-up after a calendar change failed", "error", err)
 		}

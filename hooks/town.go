@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 
@@ -107,6 +108,20 @@ func calendarOf(r *core.Record) (sla.Calendar, error) {
 	}
 	return sla.NewCalendar(r.GetString("timezone"), r.GetStringSlice("work_days"),
 		r.GetString("open_time"), r.GetString("close_time"), holidays)
+}
+
+// calendarFields are the town_settings fields calendarOf reads.
+var calendarFields = []string{"timezone", "work_days", "open_time", "close_time", "holidays"}
+
+// calendarChanged reports whether a save changed the business calendar.
+func calendarChanged(r *core.Record) bool {
+	before := r.Original()
+	for _, f := range calendarFields {
+		if fmt.Sprint(before.Get(f)) != fmt.Sprint(r.Get(f)) {
+			return true
+		}
+	}
+	return false
 }
 
 // townLocation is the county's time zone.
