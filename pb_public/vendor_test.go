@@ -41,17 +41,19 @@ func TestVendoredLibrariesArePinned(t *testing.T) {
 		if strings.TrimSpace(string(v)) != want {
 			t.Errorf("vendor/%s/VERSION is %q; package.json pins %q: run npm ci && npm run vendor", name, v, want)
 		}
-		files, _ := fs.ReadDir(FS, path.Join("vendor", name))
-		for _, f := range files {
-			if f.Name() == "VERSION" {
-				continue
+		// every file, images in sub-folders too, is the package's own
+		_ = fs.WalkDir(FS, path.Join("vendor", name), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || d.Name() == "VERSION" {
+				return err
 			}
-			got, _ := fs.ReadFile(FS, path.Join("vendor", name, f.Name()))
-			for _, src := range []string{path.Join("../node_modules", name, f.Name()), path.Join("../node_modules", name, "dist", f.Name())} {
+			got, _ := fs.ReadFile(FS, p)
+			rel := strings.TrimPrefix(p, path.Join("vendor", name)+"/")
+			for _, src := range []string{path.Join("../node_modules", name, rel), path.Join("../node_modules", name, "dist", rel)} {
 				if orig, err := os.ReadFile(src); err == nil && !bytes.Equal(orig, got) {
-					t.Errorf("vendor/%s/%s differs from %s: run npm run vendor", name, f.Name(), src)
+					t.Errorf("vendor/%s/%s differs from %s: run npm run vendor", name, rel, src)
 				}
 			}
-		}
+			return nil
+		})
 	}
 }

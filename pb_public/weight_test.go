@@ -64,8 +64,12 @@ func pageFiles(t *testing.T, page string) []string {
 
 // vendorLibraries are the vendored libraries (pb_public/vendor/<lib>/) and
 // the only pages allowed to load them.
+// Leaflet and its marker clusters are loaded by no page: js/map.js loads
+// them when a map is first shown (TestMapsLoadOnlyWhenShown).
 var vendorLibraries = map[string][]string{
-	"uplot": {"staff/insights.html"},
+	"uplot":                 {"staff/insights.html"},
+	"leaflet":               {},
+	"leaflet.markercluster": {},
 }
 
 // TestEveryPageIsLight: no page ships more than 150 KB of the site's own
