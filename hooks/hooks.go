@@ -90,5 +90,6 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerInsights()
 	p.registerOpen311()
 	p.registerPublicInsights()
+	p.registerMaps()
 	return p
 }

@@ -69,6 +69,7 @@ type queueSource struct {
 	person     string // column: the resident
 	personName string // column: the name of a caller without an account
 	escalation string // expression
+	location   string // expression: the map point as GeoPoint JSON, or ''
 	// visible is the condition of what staff may see, when some of the
 	// table is hidden from them in state hiddenState (a resident's draft);
 	// it is the WHERE of the partial index idx_permits_staff_visible.
@@ -79,13 +80,14 @@ var (
 	queuePermits = queueSource{
 		kind: "permit", table: "permits", prefix: "p", key: queuePermitKey,
 		reference: "reference", number: "number", service: "permit_type", place: "site_address",
-		person: "owner", personName: "applicant_name", escalation: "0",
+		person: "owner", personName: "applicant_name", escalation: "0", location: "''",
 		visible: "status != 'draft' OR created_by != ''", hiddenState: "draft",
 	}
 	queueComplaints = queueSource{
 		kind: "complaint", table: "complaints", prefix: "c", key: queueReportKey,
 		reference: "reference", service: "category", place: "address",
 		person: "reporter", personName: "caller_name", escalation: "escalation_level",
+		location: "CASE WHEN has_location THEN location ELSE '' END",
 	}
 )
 
@@ -193,9 +195,9 @@ func (a queueArm) selectSQL(f queueFilter, walk bool, params dbx.Params) string 
 		where = fmt.Sprintf("rowid IN (SELECT rowid FROM %s WHERE %s)", s.table, where)
 	}
 	return fmt.Sprintf(`SELECT '%s' AS kind, id, %s AS reference, %s AS service, %s AS place, status, department, assignee,
-		created, %s AS dkey, %s AS escalation_level, %s AS person, %s AS person_name
+		created, %s AS dkey, %s AS escalation_level, %s AS person, %s AS person_name, %s AS location
 		FROM %s WHERE %s`,
-		s.kind, s.shown(), s.service, s.place, s.key, s.escalation, s.person, s.personName,
+		s.kind, s.shown(), s.service, s.place, s.key, s.escalation, s.person, s.personName, s.location,
 		s.table, where)
 }
 
@@ -240,7 +242,7 @@ func (f queueFilter) pageSQL(arms []queueArm, walk bool, params dbx.Params) stri
 	params["offset"] = (f.page - 1) * f.perPage
 	return `SELECT q.kind, q.id, q.reference, q.status, q.department, q.assignee, q.created,
 		CASE WHEN q.dkey = '` + noDeadline + `' THEN '' ELSE q.dkey END AS deadline,
-		q.dkey < {:now} AS overdue, q.escalation_level, q.place,
+		q.dkey < {:now} AS overdue, q.escalation_level, q.place, q.location,
 		COALESCE(d.name, '') AS department_name, COALESCE(s.name, '') AS assignee_name,
 		COALESCE(pt.name_en, cc.name_en, '') AS service_name,
 		COALESCE(NULLIF(u.name, ''), q.person_name, '') AS applicant
@@ -270,6 +272,10 @@ func (p *Portal) queue(f queueFilter) (int, []queueRow, error) {
 		rows[i].Title = rows[i].ServiceName
 		if rows[i].Place != "" {
 			rows[i].Title += " — " + rows[i].Place
+		}
+		var pt types.GeoPoint
+		if rows[i].Location != "" && pt.Scan(rows[i].Location) == nil {
+			rows[i].Lat, rows[i].Lon = &pt.Lat, &pt.Lon // staff see the exact point
 		}
 	}
 	return total, rows, nil

@@ -110,9 +110,13 @@ type queueRow struct {
 	Overdue         bool   `db:"overdue" json:"overdue"`
 	EscalationLevel int    `db:"escalation_level" json:"escalation_level"`
 	Applicant       string `db:"applicant" json:"applicant"`
+	// Lat and Lon are a report's map point (none for permits and reports without one)
+	Lat *float64 `db:"-" json:"lat,omitempty"`
+	Lon *float64 `db:"-" json:"lon,omitempty"`
 
 	ServiceName string `db:"service_name" json:"-"`
 	Place       string `db:"place" json:"-"`
+	Location    string `db:"location" json:"-"`
 }
 
 // handleStaffQueue answers the staff work queue.

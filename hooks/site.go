@@ -17,22 +17,38 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
-// siteCSP is the Content-Security-Policy of the resident site and the staff
-// console: only our own scripts, styles and API; images may be blobs (upload
-// previews) and data URIs (QR codes).
-const siteCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+// sitePolicy is the Content-Security-Policy of the resident site and the
+// staff console: only our own scripts, styles and API; images may be blobs
+// (upload previews), data URIs (QR codes) and map tiles from the tile
+// server's host (tileSource, "" when the tiles come from the site itself
+// or no map can be drawn).
+func sitePolicy(tileSource string) string {
+	img := "img-src 'self' data: blob:"
+	if tileSource != "" {
+		img += " " + tileSource
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; " + img + "; " +
+		"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+}
 
 // ServeSite serves the embedded resident site and staff console at "/", with
 // ETags, cache headers, gzip and security headers, and keeps unknown
 // /api/... paths as JSON 404s so they never return an HTML page.
 func ServeSite(app core.App, site fs.FS) {
 	files := loadSite(site)
+	policy := &policyCache{}
+	forget := func(e *core.RecordEvent) error {
+		policy.forget()
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess("town_settings").BindFunc(forget)
+	app.OnRecordAfterUpdateSuccess("town_settings").BindFunc(forget)
+	app.OnRecordAfterDeleteSuccess("town_settings").BindFunc(forget)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "townhallSite",
 		Func: func(se *core.ServeEvent) error {
-			se.Router.BindFunc(securityHeaders)
+			se.Router.BindFunc(func(e *core.RequestEvent) error { return securityHeaders(e, policy) })
 
 			se.Router.GET("/api/{path...}", func(e *core.RequestEvent) error {
 				return e.NotFoundError("There is no such API endpoint.", nil)
@@ -173,7 +189,7 @@ func etagMatches(header, etag string) bool {
 }
 
 // securityHeaders adds the headers PocketBase leaves out for our own pages.
-func securityHeaders(e *core.RequestEvent) error {
+func securityHeaders(e *core.RequestEvent, policy *policyCache) error {
 	h := e.Response.Header()
 	h.Set("Referrer-Policy", "same-origin") // file tokens travel in URLs
 	h.Set("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
@@ -182,7 +198,7 @@ func securityHeaders(e *core.RequestEvent) error {
 	}
 	p := e.Request.URL.Path
 	if !strings.HasPrefix(p, "/_/") && !strings.HasPrefix(p, "/api/") {
-		h.Set("Content-Security-Policy", siteCSP)
+		h.Set("Content-Security-Policy", policy.get(e.App))
 	}
 	return e.Next()
 }

@@ -185,4 +185,7 @@ var open311Messages = map[string]text{
 	"report.answers_invalid":       {"Some answers need fixing; see the message next to each.", "Algunas respuestas deben corregirse; vea el mensaje junto a cada una."},
 	"report.questions_broken":      {"The questions of this category are broken; the administrator must fix them.", "Las preguntas de esta categoría están dañadas; el administrador debe corregirlas."},
 	"report.answers_not_object":    {"We could not read the answers; please fill in the form again.", "No pudimos leer las respuestas; complete el formulario otra vez."},
+	"map.bbox_shape":               {"The map area (bbox) must be four numbers: west,south,east,north, e.g. -93.2,44.9,-93.0,45.1.", "El área del mapa (bbox) debe ser cuatro números: oeste,sur,este,norte, p. ej. -93.2,44.9,-93.0,45.1."},
+	"map.bbox_range":               {"The map area (bbox) is outside the earth: longitudes run from -180 to 180 and latitudes from -90 to 90.", "El área del mapa (bbox) está fuera de la Tierra: las longitudes van de -180 a 180 y las latitudes de -90 a 90."},
+	"map.bbox_order":               {"The map area (bbox) must name west before east and south before north.", "El área del mapa (bbox) debe indicar el oeste antes que el este y el sur antes que el norte."},
 }
