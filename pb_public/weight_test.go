@@ -148,3 +148,74 @@ func TestEverySiteFileIsEmbedded(t *testing.T) {
 		t.Error("the Go source is served as part of the site")
 	}
 }
+
+// gzipSize is the size of b compressed as the site serves it.
+func gzipSize(b []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = w.Write(b)
+	_ = w.Close()
+	return buf.Len()
+}
+
+// TestMapsLoadOnlyWhenShown: no page loads the map code (js/map.js, its
+// stylesheet, Leaflet, the marker clusters) before a map is shown — pages
+// import js/map.js with import() only — and the map's own weight, logged,
+// stays within its budget (gzip, as served).
+func TestMapsLoadOnlyWhenShown(t *testing.T) {
+	pages, _ := fs.Glob(FS, "*.html")
+	staff, _ := fs.Glob(FS, "staff/*.html")
+	mapCode := func(f string) bool {
+		return f == "js/map.js" || f == "css/map.css" || strings.HasPrefix(f, "vendor/leaflet")
+	}
+	for _, page := range append(pages, staff...) {
+		for _, f := range pageFiles(t, page) {
+			if mapCode(f) {
+				t.Errorf("%s loads %s before any map is shown", page, f)
+			}
+		}
+	}
+	dynamic := regexp.MustCompile(`import\(\s*"([^"]*map\.js)"\s*\)`)
+	users := 0
+	_ = fs.WalkDir(FS, "js", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		src, _ := fs.ReadFile(FS, p)
+		for _, m := range dynamic.FindAllSubmatch(src, -1) {
+			if got := path.Clean(path.Join(path.Dir(p), string(m[1]))); got != "js/map.js" {
+				t.Errorf("%s imports %s", p, got)
+			}
+			users++
+		}
+		return nil
+	})
+	if users < 4 {
+		t.Errorf("only %d dynamic imports of js/map.js (report form, problems, staff request and queue)", users)
+	}
+	// what a map costs once shown: the picker (Leaflet alone), a map of many points (with clusters)
+	picker := []string{"js/map.js", "css/map.css", "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images/marker-icon.png",
+		"vendor/leaflet/images/marker-shadow.png"}
+	clustered := append(slices.Clone(picker), "vendor/leaflet.markercluster/leaflet.markercluster.js",
+		"vendor/leaflet.markercluster/MarkerCluster.css", "vendor/leaflet.markercluster/MarkerCluster.Default.css")
+	const budget = 80 * 1024 // gzip
+	for name, files := range map[string][]string{"picker": picker, "clustered map": clustered} {
+		raw, gz := 0, 0
+		for _, f := range files {
+			b, err := fs.ReadFile(FS, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw += len(b)
+			if strings.HasSuffix(f, ".png") {
+				gz += len(b) // served as it is
+			} else {
+				gz += gzipSize(b)
+			}
+		}
+		t.Logf("%-14s %6.1f KB (%5.1f KB gzip), loaded when the map is shown", name, float64(raw)/1024, float64(gz)/1024)
+		if gz > budget {
+			t.Errorf("the %s weighs %d bytes gzip; its budget is 80 KB", name, gz)
+		}
+	}
+}

@@ -98,6 +98,7 @@ async function load() {
   form.dataset.id = (draft && draft.id) || newID();
   form.addEventListener("input", () => keepDraft(form, form.dataset.id));
   box.replaceChildren(form);
+  addMapPicker(form);
   showQuestions(form.category.value);
   if (draft && draft.description) {
     form.prepend(h("p", { class: "notice", role: "status" }, t("report.draft_restored")));
@@ -203,3 +204,47 @@ async function send(form) {
 }
 
 load();
+
+/**
+ * addMapPicker offers "Choose on a map" beside "use my location". The map
+ * (js/map.js, imported only when the button is pressed) writes #lat and
+ * #lon and tells the form with a "change" event on each; a change of #lat
+ * or #lon from elsewhere moves its pin. Closing it gives the focus back.
+ */
+function addMapPicker(form) {
+  const toggle = h("button", { type: "button", class: "button secondary", id: "choose-on-map", "aria-expanded": "false", "aria-controls": "map-picker" }, t("map.choose"));
+  const box = h("div", { id: "map-picker", hidden: true });
+  form.querySelector("#locate").after(" ", toggle);
+  form.querySelector("#location-status").after(box);
+  let picker = null, onPick = null;
+  const close = () => {
+    box.hidden = true;
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.textContent = t("map.choose");
+    if (picker) picker.destroy();
+    picker = null;
+  };
+  // a point picked on the map is kept with the rest of the draft
+  form.addEventListener("change", (ev) => { if (ev.target === form.lat || ev.target === form.lon) keepDraft(form, form.dataset.id); });
+  toggle.addEventListener("click", async () => {
+    if (!box.hidden) {
+      close();
+      toggle.focus();
+      return;
+    }
+    box.hidden = false;
+    toggle.setAttribute("aria-expanded", "true");
+    toggle.textContent = t("map.close");
+    box.replaceChildren(h("p", { class: "small" }, t("map.loading")));
+    try {
+      const m = await import("../map.js");
+      onPick ??= m.bindCoordinates(form.lat, form.lon, () => picker);
+      const p = await m.openPicker(box, { lat: form.lat.value.trim(), lon: form.lon.value.trim(), onPick });
+      if (box.hidden) return p.destroy(); // closed while it opened
+      picker = p;
+      picker.focus();
+    } catch {
+      box.replaceChildren(h("p", { class: "notice warn", role: "status" }, t("map.no_map")));
+    }
+  });
+}

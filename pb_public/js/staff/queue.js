@@ -38,6 +38,7 @@ async function setup() {
     render();
   });
   form.addEventListener("submit", (ev) => { ev.preventDefault(); page = 1; render(); });
+  $("#show-map").addEventListener("click", toggleMap);
   let typing;
   form.q.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(() => { page = 1; render(); }, 300); });
   await render();
@@ -84,9 +85,10 @@ function move(step) {
   links[Math.max(0, Math.min(links.length - 1, i + step))].focus();
 }
 
-async function render() {
+/** filters are the queue's query parameters as the form sets them. */
+function filters() {
   const form = $("#filters");
-  const params = new URLSearchParams({ page: String(page), perPage: "25" });
+  const params = new URLSearchParams();
   if (form.kind.value) params.set("kind", form.kind.value);
   const [typeKind, typeID] = form.type.value.split(":");
   if (typeID) params.set(typeKind === "permit" ? "type" : "category", typeID);
@@ -95,7 +97,15 @@ async function render() {
   if (form.assignee.value) params.set("assignee", form.assignee.value);
   if (form.overdue.checked) params.set("overdue", "1");
   if (form.q.value.trim()) params.set("q", form.q.value.trim());
+  return params;
+}
+
+async function render() {
+  const params = filters();
   history.replaceState(null, "", `/staff/?${params}`);
+  params.set("page", String(page));
+  params.set("perPage", "25");
+  if (!$("#queue-map").hidden && mapFilters !== filters().toString()) drawMap();
   const body = $("#queue tbody");
   let res;
   try {
@@ -117,6 +127,59 @@ async function render() {
     page > 1 ? h("button", { type: "button", class: "button secondary", onclick: () => { page--; render(); } }, "Previous page") : null,
     page < pages ? h("button", { type: "button", class: "button secondary", onclick: () => { page++; render(); } }, "Next page") : null,
   ].filter(Boolean));
+}
+
+const MAP_PAGES = 5; // the map shows at most 500 requests of the filters
+let queueMap = null;
+let mapFilters = null; // the filters the map shows
+
+/** toggleMap shows or hides the map of the work the filters list (js/map.js loads on first use). */
+function toggleMap() {
+  const button = $("#show-map");
+  const on = button.getAttribute("aria-pressed") !== "true";
+  button.setAttribute("aria-pressed", String(on));
+  $("#queue-map").hidden = !on;
+  if (on) drawMap().then(() => { if (queueMap) queueMap.map.getContainer().focus(); });
+}
+
+/** drawMap puts the reports the filters list (the first 500) on the map, at their exact points. */
+async function drawMap() {
+  const note = $("#queue-map-note");
+  mapFilters = filters().toString();
+  const items = [];
+  let total = 0;
+  try {
+    for (let p = 1; p <= MAP_PAGES; p++) {
+      const params = filters();
+      params.set("page", String(p));
+      params.set("perPage", "100");
+      const res = await request("GET", `/api/townhall/staff/queue?${params}`);
+      items.push(...res.items);
+      total = res.totalItems;
+      if (p * 100 >= total) break;
+    }
+  } catch (err) {
+    note.textContent = err.message || "The queue could not be loaded.";
+    return;
+  }
+  const placed = items.filter((r) => r.lat !== undefined).map((r) => ({ ...r, label: `${r.reference || "Request"} — ${r.title}` }));
+  note.textContent = `${placed.length} of ${total} on the map` +
+    (items.length < total ? ` (the first ${items.length}; narrow the filters to see the rest)` : "") +
+    (placed.length < items.length ? "; permits and reports without a map point are only in the list." : ".");
+  try {
+    const m = await import("../map.js");
+    if (!queueMap) {
+      queueMap = await m.showMarkers($("#queue-map-box"), placed, { cluster: true, label: "Map of the work in the queue", popup: (r) => h("div", {},
+        h("p", {}, h("a", { href: `/staff/request.html?kind=${r.kind}&id=${r.id}` }, r.label)),
+        h("p", {}, statusBadge(r.kind, r.status), " ", r.assignee_name || "Unassigned"),
+        r.deadline ? h("p", {}, `Due ${formatDate(r.deadline, true)}`, " ", deadlineBadge(r)) : null) });
+    } else {
+      queueMap.setItems(placed);
+    }
+    if (placed.length) queueMap.map.fitBounds(placed.map((r) => [r.lat, r.lon]), { maxZoom: 16, padding: [16, 16] });
+  } catch {
+    note.textContent = "The map could not be opened.";
+  }
 }
 
 /** targetsAtRisk lists, above the queue, this month's targets that are not met (only when there are some). */

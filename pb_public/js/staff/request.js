@@ -100,6 +100,7 @@ async function render() {
     h("div", { class: "request-layout" },
       column(
         h("section", { "aria-labelledby": "facts-h" }, h("h2", { id: "facts-h" }, "Details"), facts()),
+        pointMap(),
         answers(),
         h("section", { "aria-labelledby": "docs-h" }, h("h2", { id: "docs-h" }, kind === "permit" ? "Documents" : "Photos"),
           h("div", { id: "documents" }, "Loading…"), staffUpload())),
@@ -234,6 +235,29 @@ function facts() {
   }
   add("Created", formatDate(record.created, true));
   return dl;
+}
+
+let mapBox = null; // the report's small map, kept across redraws while its point stays
+let mapAt = "";
+
+/** pointMap is the report's exact point on a small map with its address (js/map.js loads when it scrolls into view). */
+function pointMap() {
+  if (kind !== "complaint" || !record.has_location) return null;
+  const { lat, lon } = record.location;
+  const at = `${lat},${lon}`;
+  if (mapBox && mapAt === at) return mapBox;
+  mapAt = at;
+  const holder = h("div", { id: "point-map", class: "small-map" });
+  mapBox = h("section", { "aria-labelledby": "map-h" }, h("h2", { id: "map-h" }, "Map"),
+    h("p", { class: "small" }, record.address ? `${record.address} (${lat}, ${lon})` : `${lat}, ${lon}`), holder);
+  const draw = () => import("../map.js").then((m) => m.showPoint(holder, { lat, lon, label: record.address || at }))
+    .catch(() => { holder.replaceChildren(h("p", { class: "notice warn" }, "The map could not be opened.")); });
+  if (!("IntersectionObserver" in window)) draw();
+  else {
+    const io = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) { io.disconnect(); draw(); } }, { rootMargin: "200px" });
+    io.observe(holder);
+  }
+  return mapBox;
 }
 
 /** answer is how an answer reads: the option's label, Yes/No, a number with its unit, a calendar date. */
