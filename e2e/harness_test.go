@@ -34,6 +34,7 @@ type server struct {
 	app    *tests.TestApp
 	portal *hooks.Portal
 	url    string
+	tiles  *tileServer // the maps' tiles: local, never the internet
 }
 
 var (
@@ -143,6 +144,10 @@ func startServer(dir string) (*server, func(), error) {
 	}
 	url := "http://" + l.Addr().String()
 	app.Settings().Meta.AppURL = url
+	tiles, err := startTileServer(app)
+	if err != nil {
+		return nil, nil, err
+	}
 
 	mux, err := testkit.Handler(app)
 	if err != nil {
@@ -154,9 +159,10 @@ func startServer(dir string) (*server, func(), error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = httpServer.Shutdown(ctx)
+		tiles.close()
 		app.Cleanup()
 	}
-	return &server{app: app, portal: portal, url: url}, stop, nil
+	return &server{app: app, portal: portal, url: url, tiles: tiles}, stop, nil
 }
 
 type ioDiscard struct{}

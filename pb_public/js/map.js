@@ -52,7 +52,7 @@ let townP;
 
 /** town is the town's map settings, read once per page. */
 function town() {
-  townP ??= list("town_settings", { perPage: 1, fields: "map_tile_url,map_attribution,map_attribution_url,map_center,map_zoom,boundary" })
+  townP ??= list("town_settings", { perPage: 1 })
     .then((r) => r.items[0] || {}).catch(() => ({}));
   return townP;
 }
@@ -167,8 +167,9 @@ export async function openPicker(container, { lat, lon, onPick = () => {}, label
       ev.preventDefault();
       ev.stopPropagation(); // the pin moves, not the map
       const px = ev.shiftKey ? 40 : 8;
-      const p = map.latLngToContainerPoint(marker.getLatLng()).add(L.point(step[0] * px, step[1] * px));
-      pick(map.containerPointToLatLng(p));
+      const from = marker.getLatLng();
+      const to = map.containerPointToLatLng(map.latLngToContainerPoint(from).add(L.point(step[0] * px, step[1] * px)));
+      pick(L.latLng(step[1] ? to.lat : from.lat, step[0] ? to.lng : from.lng)); // one axis at a time
       map.panInside(marker.getLatLng(), { padding: [24, 24] });
     });
   };
@@ -239,10 +240,13 @@ export async function showMarkers(container, items, { cluster = true, label = t(
     const markers = list.filter((it) => valid(it.lat, it.lon)).map((it) => {
       const m = L.marker([it.lat, it.lon], { keyboard: true, title: it.label || "", alt: it.label || t("map.point") });
       if (popup) {
+        // built on the first opening (Leaflet asks again on every update: the same box)
+        let box = null;
         m.bindPopup(() => {
-          const box = h("div", { class: "map-popup" }, t("loading"));
-          Promise.resolve(popup(it)).then((node) => { box.replaceChildren(node); m.getPopup() && m.getPopup().update(); })
-            .catch(() => { box.textContent = t("errors.load"); });
+          if (box) return box;
+          box = h("div", { class: "map-popup" }, t("loading"));
+          Promise.resolve(popup(it)).then((node) => { box.replaceChildren(node); if (m.isPopupOpen()) m.getPopup().update(); })
+            .catch(() => { box.textContent = t("errors.load"); box = null; });
           return box;
         }, { maxWidth: 280 });
       }
