@@ -129,7 +129,6 @@ func TestPickASpotOnTheMap(t *testing.T) {
 	}
 }
 
-
 // TestMapsAccessibleInBothLanguages: the report form with its map open and
 // the problems page with its map drawn pass axe in English and Spanish at
 // 1280 and 360 px.
