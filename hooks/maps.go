@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -39,7 +40,8 @@ func (p *Portal) registerMaps() {
 	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "townhallMaps",
 		Func: func(se *core.ServeEvent) error {
-			se.Router.GET("/api/townhall/public/reports/map", p.handlePublicMap)
+			// 2,000 points are about 180 KB of JSON, 15 KB compressed
+			se.Router.GET("/api/townhall/public/reports/map", p.handlePublicMap).Bind(apis.Gzip())
 			se.Router.GET("/api/townhall/public/reports/map/{reference}", p.handlePublicMapReport)
 			return se.Next()
 		},

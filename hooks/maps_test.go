@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -137,6 +138,14 @@ func TestPublicMapHoldsAtMostItsCap(t *testing.T) {
 	e.do(t, http.MethodGet, "/api/townhall/public/reports/map?bbox=-94,44,-92,46", nil, roleAnon).JSON(t, &a)
 	if len(a.Items) != mapPointCap || !a.Truncated {
 		t.Errorf("%d points, truncated %v; want %d, true", len(a.Items), a.Truncated, mapPointCap)
+	}
+	// compressed for browsers that take it
+	req := httptest.NewRequest(http.MethodGet, "/api/townhall/public/reports/map?bbox=-94,44,-92,46", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	if res := e.send(req, roleAnon); res.Header.Get("Content-Encoding") != "gzip" || len(res.Body) > 60_000 {
+		t.Errorf("the whole county's answer: %q, %d bytes", res.Header.Get("Content-Encoding"), len(res.Body))
+	} else {
+		t.Logf("the whole county's answer: %d bytes gzip", len(res.Body))
 	}
 	e.do(t, http.MethodGet, "/api/townhall/public/reports/map?bbox=-93.15,44.95,-93.14,44.96", nil, roleAnon).JSON(t, &a)
 	if len(a.Items) == 0 || len(a.Items) >= mapPointCap || a.Truncated {
@@ -327,11 +336,15 @@ func BenchmarkPublicMap(b *testing.B) {
 		{"county-open-category", "?bbox=-93.2,44.9,-93.0,45.1&status=open&category=cat-x"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
+			var size int
 			for b.Loop() {
-				if res := e.do(b, http.MethodGet, "/api/townhall/public/reports/map"+c.query, nil, roleAnon); res.Status != 200 {
+				res := e.do(b, http.MethodGet, "/api/townhall/public/reports/map"+c.query, nil, roleAnon)
+				if res.Status != 200 {
 					b.Fatal(res.Status, res.Body)
 				}
+				size = len(res.Body)
 			}
+			b.ReportMetric(float64(size), "answer-bytes")
 		})
 	}
 }

@@ -132,7 +132,9 @@ async function baseMap(container, { label, cluster = false, keys = t("map.keys")
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   let loaded = 0;
   const noTiles = () => { if (!loaded) status.textContent = t("map.no_tiles"); };
-  const layer = L.tileLayer(s.map_tile_url || DEFAULT_TILES, { attribution: credit(s), maxZoom: 19 });
+  // tile servers (OpenStreetMap's among them) want to know which site asks:
+  // its origin only, never a page's address (file tokens travel in addresses)
+  const layer = L.tileLayer(s.map_tile_url || DEFAULT_TILES, { attribution: credit(s), maxZoom: 19, referrerPolicy: "strict-origin" });
   layer.on("tileload", () => { if (!loaded++ && status.textContent === t("map.no_tiles")) status.textContent = ""; });
   layer.on("tileerror", noTiles);
   layer.addTo(map);
