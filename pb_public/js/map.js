@@ -139,6 +139,15 @@ async function baseMap(container, { label, cluster = false, keys = t("map.keys")
   layer.on("tileerror", noTiles);
   layer.addTo(map);
   if (!navigator.onLine) noTiles();
+  // the county's outline, when it has one (a line only: clicks go through)
+  if (s.boundary && boundsOf(s.boundary)) {
+    try {
+      L.geoJSON(typeof s.boundary === "string" ? JSON.parse(s.boundary) : s.boundary,
+        { interactive: false, style: { color: "#1b4f8a", weight: 2, fill: false, dashArray: "6 4" } }).addTo(map);
+    } catch {
+      /* not drawable: the map still opens on its bounds */
+    }
+  }
   // Leaflet's popup close button is a link without a translated name
   map.on("popupopen", (ev) => {
     const close = ev.popup.getElement() && ev.popup.getElement().querySelector(".leaflet-popup-close-button");
