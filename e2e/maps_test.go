@@ -185,6 +185,18 @@ func TestProblemsMap(t *testing.T) {
 	if all == 0 {
 		t.Fatal("no markers")
 	}
+	// Enter on a cluster opens it (zooms in until its reports stand apart)
+	if eval[bool](p, `(() => { const c = document.querySelector("#problems-map .marker-cluster"); if (c) c.focus(); return !!c })()`) {
+		zoomed := eval[string](p, `document.querySelector("#problems-map .leaflet-proxy").style.transform`)
+		p.do(chromedp.KeyEvent(kb.Enter))
+		deadline := time.Now().Add(5 * time.Second)
+		for eval[string](p, `document.querySelector("#problems-map .leaflet-proxy").style.transform`) == zoomed && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if eval[string](p, `document.querySelector("#problems-map .leaflet-proxy").style.transform`) == zoomed {
+			t.Error("Enter on a cluster did not zoom in")
+		}
+	}
 	// open clusters until single reports show, then open one's popup
 	for range 8 {
 		if eval[bool](p, `!!document.querySelector("#problems-map .leaflet-marker-icon:not(.marker-cluster)")`) {
