@@ -173,6 +173,22 @@ func TestAccessMatrix(t *testing.T) {
 		{"page_feedback", "create", "", `{"page":"/help.html","helpful":true}`, "anon=200 A=200 B=200 cx=200 cy=200 dir=200 su=200", ""},
 		{"page_feedback", "update", pageFeedbackA, `{"comment":"changed"}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
 		{"page_feedback", "delete", pageFeedbackA, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=204", ""},
+
+		// alert topics: the active ones are public, staff see all; administrators keep them
+		{"alert_topics", "list", "", "", "anon=200:" + all(topicRoads, topicWater) + " A=200:" + all(topicRoads, topicWater) + " B=200:" + all(topicRoads, topicWater) +
+			" cx=200:" + all(topicOff, topicRoads, topicWater) + " cy=200:" + all(topicOff, topicRoads, topicWater) +
+			" dir=200:" + all(topicOff, topicRoads, topicWater) + " su=200:" + all(topicOff, topicRoads, topicWater), ""},
+		{"alert_topics", "view", topicOff, "", "anon=404 A=404 B=404 cx=200 cy=200 dir=200 su=200", ""},
+		{"alert_topics", "create", "", `{"code":"new-topic","name_en":"New","active":true}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
+		{"alert_topics", "update", topicWater, `{"name_en":"Renamed"}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
+		{"alert_topics", "delete", topicOff, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=204", ""},
+
+		// alert subscriptions: a resident's own, nobody else's (staff neither)
+		{"alert_subscriptions", "list", "", "", "anon=200: A=200:" + subscriptionA + " B=200: cx=200: cy=200: dir=200: su=200:" + subscriptionA, ""},
+		{"alert_subscriptions", "view", subscriptionA, "", "anon=404 A=200 B=404 cx=404 cy=404 dir=404 su=200", ""},
+		{"alert_subscriptions", "create", "", `{"user":"$resident","topic":"` + topicRoads + `"}`, "anon=400 A=200 B=200 cx=400 cy=400 dir=400 su=200", ""},
+		{"alert_subscriptions", "update", subscriptionA, `{"topic":"` + topicRoads + `"}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
+		{"alert_subscriptions", "delete", subscriptionA, "", "anon=404 A=204 B=404 cx=404 cy=404 dir=404 su=204", ""},
 	}
 
 	// every collection of the schema has a row for each of the five operations
@@ -316,7 +332,10 @@ func addMatrixFixtures(app core.App) error {
 	if err := app.Save(client); err != nil {
 		return err
 	}
-	return addPageFeedbackFixture(app)
+	if err := addPageFeedbackFixture(app); err != nil {
+		return err
+	}
+	return addAlertFixtures(app)
 }
 
 type outcome struct {

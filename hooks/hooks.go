@@ -91,5 +91,6 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerOpen311()
 	p.registerPublicInsights()
 	p.registerMaps()
+	p.registerAlerts()
 	return p
 }

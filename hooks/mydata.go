@@ -91,6 +91,7 @@ type myData struct {
 	Following []string         `json:"reports_followed"`
 	Ratings   []map[string]any `json:"ratings"`
 	Documents []map[string]any `json:"documents"`
+	Alerts    []string         `json:"alert_topics"` // the topics they get alerts about (codes)
 	Notes     string           `json:"about"`
 }
 
@@ -138,6 +139,10 @@ func (p *Portal) handleExport(e *core.RequestEvent) error {
 		return err
 	}
 	out.Following = followed
+	if err := app.DB().NewQuery(`SELECT t.code FROM alert_subscriptions s JOIN alert_topics t ON t.id = s.topic
+		WHERE s.user = {:u} ORDER BY t.code`).Bind(dbx.Params{"u": user.Id}).Column(&out.Alerts); err != nil {
+		return err
+	}
 	ratings, err := app.FindRecordsByFilter("feedback", "author = {:u}", "created", 0, 0, dbx.Params{"u": user.Id})
 	if err != nil {
 		return err

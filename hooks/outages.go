@@ -305,7 +305,7 @@ func (p *Portal) handleStatus(e *core.RequestEvent) error {
 	if err := app.DB().NewQuery(`SELECT
 			COUNT(CASE WHEN status = 'pending' THEN 1 END),
 			COUNT(CASE WHEN status = 'failed' THEN 1 END),
-			COUNT(CASE WHEN status = 'pending' AND created < {:hour} THEN 1 END)
+			COUNT(CASE WHEN status = 'pending' AND created < {:hour} AND kind != 'alert' THEN 1 END)
 		FROM outbox WHERE status IN ('pending', 'failed')`).Bind(dbx.Params{"hour": hourAgo}).Row(&pending, &failed, &stale); err != nil {
 		return err
 	}

@@ -30,7 +30,8 @@ import (
 // it is about, if any (see mailAbout).
 type outMail struct {
 	To, Subject, Text, Kind, DedupeKey string
-	HTML                               string // "": made from Text
+	HTML                               string            // "": made from Text
+	Headers                            map[string]string // extra headers (List-Unsubscribe …)
 	parentField, parentID              string
 }
 
@@ -78,6 +79,9 @@ func (p *Portal) queueMail(tx core.App, m outMail) error {
 	r.Set("dedupe_key", m.DedupeKey)
 	r.Set("status", "pending")
 	r.Set("next_attempt_at", p.now().UTC())
+	if len(m.Headers) > 0 {
+		r.Set("headers", m.Headers)
+	}
 	if m.parentField != "" {
 		r.Set(m.parentField, m.parentID)
 	}
@@ -126,16 +130,7 @@ var errNoMailServer = errors.New("no mail server is set up yet (dashboard → Se
 // stable Message-ID, and its result recorded: sent, or retried later with a
 // growing delay and the reason.
 func (p *Portal) SendOutbox() (sent, failed int, err error) {
-	now := p.now().UTC()
-	dueBy, _ := types.ParseDateTime(now.Add(outboxSlack))
-	var due []struct {
-		ID   string `db:"id"`
-		Next string `db:"next_attempt_at"`
-	}
-	err = p.app.DB().Select("id", "next_attempt_at").From("outbox").
-		Where(dbx.HashExp{"status": "pending"}).
-		AndWhere(dbx.NewExp("next_attempt_at <= {:due}", dbx.Params{"due": dueBy.String()})).
-		OrderBy("next_attempt_at ASC").Limit(100).All(&due)
+	due, err := p.dueMail()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -157,13 +152,16 @@ func (p *Portal) SendOutbox() (sent, failed int, err error) {
 		if err != nil {
 			continue
 		}
+		headers := map[string]string{}
+		_ = msg.UnmarshalJSONField("headers", &headers) // none, or as queued
+		headers["Message-ID"] = messageID(msg.Id, from.Address)
 		sendErr := p.deliver(&mailer.Message{
 			From:    from,
 			To:      []mail.Address{{Address: msg.GetString("to")}},
 			Subject: msg.GetString("subject"),
 			Text:    msg.GetString("text"),
 			HTML:    msg.GetString("html"),
-			Headers: map[string]string{"Message-ID": messageID(msg.Id, from.Address)},
+			Headers: headers,
 		})
 		done := p.now().UTC()
 		if errors.Is(sendErr, errNoMailServer) {
@@ -198,6 +196,50 @@ func (p *Portal) SendOutbox() (sent, failed int, err error) {
 		}
 	}
 	return sent, failed, nil
+}
+
+// dueMessage is an outbox message due for an attempt.
+type dueMessage struct {
+	ID   string `db:"id"`
+	Next string `db:"next_attempt_at"`
+}
+
+// dueMail lists the messages to attempt now: every other email first (up
+// to 100), then topic alerts up to what is left of the minute's alert rate
+// (town_settings.alert_rate_per_minute, counted over the last minute's sent
+// alerts), so that a large alert never holds up a password reset and the
+// mail server is handed no more alerts than it accepts.
+func (p *Portal) dueMail() ([]dueMessage, error) {
+	now := p.now().UTC()
+	dueBy, _ := types.ParseDateTime(now.Add(outboxSlack))
+	pending := func(kind dbx.Expression, limit int64) ([]dueMessage, error) {
+		var out []dueMessage
+		err := p.app.DB().Select("id", "next_attempt_at").From("outbox").
+			Where(dbx.HashExp{"status": "pending"}).
+			AndWhere(dbx.NewExp("next_attempt_at <= {:due}", dbx.Params{"due": dueBy.String()})).
+			AndWhere(kind).
+			OrderBy("next_attempt_at ASC").Limit(limit).All(&out)
+		return out, err
+	}
+	due, err := pending(dbx.NewExp("kind != {:alert}", dbx.Params{"alert": alertKind}), 100)
+	if err != nil {
+		return nil, err
+	}
+	since, _ := types.ParseDateTime(now.Add(-time.Minute))
+	var sent int
+	if err := p.app.DB().Select("count(*)").From("outbox").
+		Where(dbx.HashExp{"kind": alertKind, "status": "sent"}).
+		AndWhere(dbx.NewExp("sent_at > {:since}", dbx.Params{"since": since.String()})).Row(&sent); err != nil {
+		return nil, err
+	}
+	if budget := alertRate(p.app) - sent; budget > 0 {
+		alerts, err := pending(dbx.HashExp{"kind": alertKind}, int64(min(budget, 1000)))
+		if err != nil {
+			return nil, err
+		}
+		due = append(due, alerts...)
+	}
+	return due, nil
 }
 
 // messageID is the Message-ID of an outbox message: the same on every

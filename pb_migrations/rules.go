@@ -97,8 +97,17 @@ func AccessRules() map[string]Rules {
 		"open311_clients": {},
 		// "was this page helpful?": anyone answers (anonymous, rate-limited); directors read
 		"page_feedback": {List: rule(isDirector), View: rule(isDirector), Create: rule("")},
+		// topic alerts: the active topics are public (staff see all); administrators keep them
+		"alert_topics": {List: rule(activeOrStaff), View: rule(activeOrStaff)},
+		// a resident's own subscriptions, nobody else's (not even staff): a
+		// confirmed account subscribes itself to an active topic, and stops
+		"alert_subscriptions": {List: rule(ownSubscription), View: rule(ownSubscription),
+			Create: rule(ownSubscription + " && @request.auth.verified = true && topic.active = true"), Delete: rule(ownSubscription)},
 	}
 }
+
+// ownSubscription: the signed-in resident's own alert subscription.
+const ownSubscription = isResident + " && user = " + me
 
 // announcementShown: a notice that has started (directors also see those
 // scheduled for later).
