@@ -141,13 +141,23 @@ func (p *Portal) handleRateByLink(e *core.RequestEvent) error {
 		if err != nil {
 			return refusal(lang.T("rate.invalid"))
 		}
-		var used int
-		if err := tx.DB().NewQuery("SELECT count(*) FROM townhall_rating_links WHERE nonce = {:n}").
-			Bind(dbx.Params{"n": c.Nonce}).Row(&used); err != nil {
-			return err
+		var link struct {
+			UsedAt   int64  `db:"used_at"`
+			Feedback string `db:"feedback"`
 		}
-		if used > 0 {
+		err = tx.DB().NewQuery("SELECT used_at, feedback FROM townhall_rating_links WHERE nonce = {:n}").
+			Bind(dbx.Params{"n": c.Nonce}).One(&link)
+		if err == nil {
+			// the same rating sent again (its answer lost on a bad connection): recorded once, answered alike
+			if f, ferr := tx.FindRecordById("feedback", link.Feedback); ferr == nil && f.GetInt("rating") == in.Rating {
+				ans = rateAnswer{Kind: k.machine.Name, Reference: r.GetString("reference"), Rating: in.Rating, Comment: f.GetString("comment"),
+					CanComment: f.GetString("comment") == "" && p.now().Sub(time.Unix(link.UsedAt, 0)) <= rateCommentWindow}
+				return nil
+			}
 			return apiError(http.StatusConflict, lang.T("rate.used"))
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
 		}
 		if f, err := ratingOf(tx, k, r); err != nil {
 			return err
@@ -211,6 +221,14 @@ func (p *Portal) handleRateCommentByLink(e *core.RequestEvent) error {
 			return err
 		}
 		f, err := tx.FindRecordById("feedback", link.Feedback)
+		if err == nil && f.GetString("comment") == comment {
+			// the same comment sent again after a lost answer: it is there
+			ans = rateAnswer{Kind: k.machine.Name, Rating: f.GetInt("rating"), Comment: comment}
+			if r, _ := tx.FindRecordById(k.collection, c.Request); r != nil {
+				ans.Reference = r.GetString("reference")
+			}
+			return nil
+		}
 		if err != nil || f.GetString("comment") != "" || p.now().Sub(time.Unix(link.UsedAt, 0)) > rateCommentWindow {
 			return apiError(http.StatusConflict, lang.T("rate.comment_closed"))
 		}

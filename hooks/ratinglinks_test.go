@@ -71,9 +71,11 @@ func TestRatingLinks(t *testing.T) {
 		{"rating out of range", "rate", `{"token":"` + tok + `","rating":9}`, 400, "from 1 to 5"},
 		{"comment before rating", "rate/comment", `{"token":"` + tok + `","comment":"hi"}`, 400, "rating first"},
 		{"valid", "rate", `{"token":"` + tok + `","rating":4}`, 200, `"reference":"SR-2026-00001"`},
+		{"the same rating again (its answer lost)", "rate", `{"token":"` + tok + `","rating":4}`, 200, `"can_comment":true`},
 		{"reused", "rate", `{"token":"` + tok + `","rating":1}`, 409, "already used"},
 		{"empty comment", "rate/comment", `{"token":"` + tok + `","comment":"  "}`, 400, "comment first"},
 		{"comment", "rate/comment", `{"token":"` + tok + `","comment":"Quick work, thanks"}`, 200, "Quick work"},
+		{"the same comment again (its answer lost)", "rate/comment", `{"token":"` + tok + `","comment":"Quick work, thanks"}`, 200, "Quick work"},
 		{"second comment", "rate/comment", `{"token":"` + tok + `","comment":"again"}`, 409, "no longer"},
 	}
 	for _, s := range steps {

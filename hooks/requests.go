@@ -3,10 +3,12 @@ package hooks
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -27,6 +29,9 @@ type actionInput struct {
 	Amount      float64 `json:"amount"`
 	Method      string  `json:"method"`
 	Reference   string  `json:"reference"`
+	// ID is a comment's id chosen by the page, so that sending it again
+	// after a lost answer never adds it twice
+	ID string `json:"id"`
 }
 
 const maxCommentLength = 5000
@@ -125,6 +130,7 @@ func (p *Portal) Transition(kind requestKind, id, action string, actor Actor, in
 
 // event is one entry of a request's history.
 type event struct {
+	ID                        string // "": a new random id
 	Action, From, To, Comment string
 	Public                    bool
 	Actor                     Actor
@@ -138,6 +144,9 @@ func (p *Portal) appendEvent(tx core.App, kind requestKind, r *core.Record, ev e
 		return err
 	}
 	rec := core.NewRecord(col)
+	if ev.ID != "" {
+		rec.Id = ev.ID
+	}
 	rec.Set(kind.parentField, r.Id)
 	rec.Set("department", r.GetString("department"))
 	rec.Set("actor_kind", ev.Actor.eventKind())
@@ -214,12 +223,19 @@ func (p *Portal) AddComment(kind requestKind, id string, actor Actor, in actionI
 		if actor.Kind == workflow.Resident && kind.machine.IsTerminal(r.GetString("status")) {
 			return refusal(actor.Lang.T("comment.closed"))
 		}
+		if in.ID != "" {
+			// sent again after a lost answer: it is already there
+			if sent, err := sentComment(tx, kind, r, actor, in); err != nil || sent {
+				out = r
+				return err
+			}
+		}
 		internal := in.Internal && actor.Kind == workflow.Staff
 		action := "comment"
 		if internal {
 			action = "note"
 		}
-		ev := event{Action: action, Comment: in.Comment, Public: !internal, Actor: actor}
+		ev := event{ID: in.ID, Action: action, Comment: in.Comment, Public: !internal, Actor: actor}
 		if err := p.appendEvent(tx, kind, r, ev); err != nil {
 			return err
 		}
@@ -232,6 +248,31 @@ func (p *Portal) AddComment(kind requestKind, id string, actor Actor, in actionI
 		return nil
 	})
 	return out, err
+}
+
+// commentID is the shape of an id a page may choose for its comment.
+var commentID = regexp.MustCompile(`^[a-z0-9]{15}$`)
+
+// sentComment reports whether the comment with the page's id in.ID is
+// already in r's history from the same caller (sent before, its answer
+// lost); an id that is not an id, or taken by anything else, is refused.
+func sentComment(tx core.App, kind requestKind, r *core.Record, actor Actor, in actionInput) (bool, error) {
+	if !commentID.MatchString(in.ID) {
+		return false, validationError("id", "invalid", actor.Lang.T("comment.id"))
+	}
+	ev, err := tx.FindRecordById("events", in.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	same := ev.GetString(kind.parentField) == r.Id && ev.GetString("comment") == in.Comment &&
+		((actor.User != nil && ev.GetString("actor_user") == actor.User.Id) || (actor.Staff != nil && ev.GetString("actor_staff") == actor.Staff.Id))
+	if !same {
+		return false, validationError("id", "taken", actor.Lang.T("comment.id"))
+	}
+	return true, nil
 }
 
 // Assign gives a request to a colleague of its department (or to nobody).

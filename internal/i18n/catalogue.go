@@ -31,7 +31,7 @@ func catalogue() []part {
 		{"accountMessages", accountMessages},
 		{"open311Messages", open311Messages},
 		{"feedbackMail", feedbackMail},
-		{"alertMessages", alertMessages},
+		{"outageMessages", outageMessages},
 	}
 }
 
