@@ -5,12 +5,16 @@ import { auth, list, getRecord, createRecord, updateRecord, deleteRecord, upload
 import { t } from "../i18n.js";
 import { $, h, initPage, pick, txt, param, formatMoney, formatDate, showApiError, clearErrors, announce, busy, notice } from "../ui.js";
 import { fieldInput, answers } from "../permitform.js";
+import { newID, kept, lostConnection, offline, sent, restored } from "../keep.js";
 
 const user = initPage({ requireSignIn: true });
 const box = $("#content");
 let permit = null; // the saved draft, once there is one
 let type = null;
 let docs = []; // uploaded documents
+// what was typed stays on this device until the server has saved it (per application, or per type before the first save)
+let store = null;
+let newPermitID = ""; // a new application's id, chosen once so that saving again never makes two
 
 async function load() {
   if (!user) return;
@@ -60,14 +64,18 @@ async function changeRequest() {
 }
 
 async function render() {
-  const data = (permit && permit.data) || {};
+  store = kept(`th_apply:${permit ? permit.id : `new:${type.code}`}`, auth().record.id);
+  const draft = store.read();
+  newPermitID = (draft && draft.id) || newID();
+  const data = { ...((permit && permit.data) || {}), ...((draft && draft.data) || {}) };
   const form = h("form", { id: "application", novalidate: true });
+  if (draft) form.append(restored());
   if (permit && permit.status === "changes_requested") form.append(await changeRequest());
   if (type.fee > 0) form.append(h("p", { class: "muted" }, t("apply.fee_note", { fee: formatMoney(type.fee) })));
   form.append(
     h("div", { class: "field" }, h("label", { for: "site_address" }, t("apply.site")),
       h("span", { class: "hint", id: "site-hint" }, t("apply.site_hint")),
-      h("input", { type: "text", id: "site_address", name: "site_address", autocomplete: "street-address", "aria-describedby": "site-hint", value: (permit && permit.site_address) || "" })),
+      h("input", { type: "text", id: "site_address", name: "site_address", autocomplete: "street-address", "aria-describedby": "site-hint", value: (draft && draft.site_address) ?? ((permit && permit.site_address) || "") })),
     h("h2", {}, t("apply.answers")),
     ...(type.fields || []).map((f) => fieldInput(f, data[f.key])),
     h("h2", {}, t("apply.documents")),
@@ -78,7 +86,15 @@ async function render() {
       h("button", { class: "button", type: "submit", id: "submit" }, t("apply.submit"))),
     h("div", { id: "form-status", "aria-live": "polite" }));
   form.addEventListener("submit", (ev) => { ev.preventDefault(); submit(form); });
+  form.addEventListener("input", () => keepTyped(form));
+  form.addEventListener("change", () => keepTyped(form));
   box.replaceChildren(form);
+}
+
+/** keepTyped keeps the answers on this device until the server has saved them. */
+function keepTyped(form) {
+  if (!store) return;
+  store.save({ id: newPermitID, site_address: form.site_address.value, data: answers(form, type.fields) });
 }
 
 const ACCEPT = { pdf: "application/pdf,.pdf", image: "image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp" };
@@ -174,19 +190,33 @@ async function removeDoc(doc) {
   }
 }
 
-/** save creates or updates the draft; it returns whether it worked. */
-async function save(form, tell) {
+/**
+ * save creates or updates the draft; it returns whether it worked. When the
+ * connection is lost, what was typed stays on this device and "Send again"
+ * calls resend (by default, saving again).
+ */
+async function save(form, tell, resend = () => save(form, true)) {
   clearErrors(form);
   const body = { site_address: form.site_address.value.trim(), data: answers(form, type.fields) };
   const button = $("#save");
   busy(button, true);
+  keepTyped(form);
   try {
     if (permit) {
       permit = await updateRecord("permits", permit.id, body);
     } else {
-      permit = await createRecord("permits", { ...body, permit_type: type.id, owner: auth().record.id });
+      const created = await createRecord("permits", { ...body, id: newPermitID, permit_type: type.id, owner: auth().record.id }).catch(async (err) => {
+        // saved before, and the answer was lost on the way back: it is there
+        const earlier = lostConnection(err) ? null : await getRecord("permits", newPermitID).catch(() => null);
+        if (earlier) return updateRecord("permits", earlier.id, body);
+        throw err;
+      });
+      permit = created;
       history.replaceState(null, "", `/apply.html?id=${permit.id}`);
     }
+    store.drop();
+    store = kept(`th_apply:${permit.id}`, auth().record.id);
+    sent("apply");
     if (tell) {
       $("#form-status").replaceChildren(h("p", { class: "notice ok" }, t("apply.saved")));
       announce(t("apply.saved"));
@@ -194,7 +224,8 @@ async function save(form, tell) {
     }
     return true;
   } catch (err) {
-    showApiError(form, err);
+    if (lostConnection(err)) offline(form, "apply", resend);
+    else showApiError(form, err);
     return false;
   } finally {
     busy(button, false);
@@ -216,13 +247,28 @@ async function showWhatIsLeft() {
 
 async function submit(form) {
   const button = $("#submit");
-  if (!(await save(form, false))) return;
+  if (permit) {
+    // sent again after an answer was lost: it may be submitted already
+    const fresh = await getRecord("permits", permit.id).catch(() => null);
+    if (fresh && fresh.status === "submitted") {
+      store.drop();
+      location.href = `/request.html?kind=permit&id=${permit.id}&submitted=1`;
+      return;
+    }
+  }
+  if (!(await save(form, false, () => submit(form)))) return;
   busy(button, true);
   try {
-    await action("permits", permit.id, "submit");
+    await action("permits", permit.id, "submit").catch(async (err) => {
+      // submitted before, and the answer was lost on the way back
+      const fresh = lostConnection(err) ? null : await getRecord("permits", permit.id).catch(() => null);
+      if (fresh && fresh.status === "submitted") return fresh;
+      throw err;
+    });
     location.href = `/request.html?kind=permit&id=${permit.id}&submitted=1`;
   } catch (err) {
-    showApiError(form, err);
+    if (lostConnection(err)) offline(form, "apply", () => submit(form));
+    else showApiError(form, err);
   } finally {
     busy(button, false);
   }

@@ -1,8 +1,8 @@
 // profile.js — the resident's name, phone, address and language; a copy of
 // their data; closing the account.
-import { auth, getRecord, updateRecord, updateStoredRecord, request, signOut, requestEmailChange } from "../api.js";
+import { auth, getRecord, updateRecord, updateStoredRecord, request, signOut, requestEmailChange, list, createRecord, deleteRecord, eq } from "../api.js";
 import { t, setLang } from "../i18n.js";
-import { $, h, initPage, refreshHeader, showApiError, showErrors, announce, busy, notice } from "../ui.js";
+import { $, h, initPage, refreshHeader, showApiError, showErrors, announce, busy, notice, pick } from "../ui.js";
 
 const user = initPage({ requireSignIn: true });
 const box = $("#content");
@@ -89,7 +89,63 @@ async function load() {
       h("button", { type: "button", class: "button secondary", id: "download-data", onclick: (ev) => download(ev.target) }, t("profile.download"))),
     h("div", { id: "data-status", "aria-live": "polite" }),
     deleteForm);
-  box.replaceChildren(form, emailForm, data);
+  box.replaceChildren(form, emailForm, await alertsSection(me), data);
+  if (location.hash === "#alerts") $("#alerts-h").scrollIntoView();
+}
+
+/** alertsSection lets the resident choose the topics they get email alerts about. */
+async function alertsSection(me) {
+  const section = h("section", { "aria-labelledby": "alerts-h", id: "alerts" }, h("h2", { id: "alerts-h" }, t("alerts.title")),
+    h("p", {}, t("alerts.intro")));
+  let topics, mine;
+  try {
+    [topics, mine] = await Promise.all([
+      list("alert_topics", { filter: "active = true", sort: "sort,name_en", perPage: 100 }).then((r) => r.items),
+      list("alert_subscriptions", { filter: eq("user", me.id), perPage: 200 }).then((r) => r.items),
+    ]);
+  } catch {
+    section.append(h("p", { class: "notice error" }, t("errors.load")));
+    return section;
+  }
+  if (!topics.length) {
+    section.append(h("p", {}, t("alerts.none")));
+    return section;
+  }
+  if (!me.verified) {
+    section.append(h("p", { class: "notice warn" }, t("alerts.verify_first")));
+    return section;
+  }
+  const byTopic = new Map(mine.map((s) => [s.topic, s]));
+  const form = h("form", { id: "alerts-form", novalidate: true },
+    h("fieldset", { class: "field", "data-field": "topics" }, h("legend", {}, t("alerts.topics")),
+      topics.map((tp) => h("div", { class: "choice" },
+        h("input", { type: "checkbox", id: `alert-${tp.code}`, name: "topic", value: tp.id, checked: byTopic.has(tp.id) }),
+        h("label", { for: `alert-${tp.code}` }, pick(tp, "name"))))),
+    h("div", { class: "button-row" }, h("button", { class: "button secondary", type: "submit" }, t("alerts.save"))),
+    h("div", { id: "alerts-status", "aria-live": "polite" }));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    busy(button, true);
+    try {
+      for (const box of form.querySelectorAll("input[name=topic]")) {
+        const had = byTopic.get(box.value);
+        if (box.checked && !had) byTopic.set(box.value, await createRecord("alert_subscriptions", { user: me.id, topic: box.value }));
+        if (!box.checked && had) {
+          await deleteRecord("alert_subscriptions", had.id);
+          byTopic.delete(box.value);
+        }
+      }
+      $("#alerts-status").replaceChildren(h("p", { class: "notice ok" }, t("alerts.saved")));
+      announce(t("alerts.saved"));
+    } catch (err) {
+      showApiError(form, err);
+    } finally {
+      busy(button, false);
+    }
+  });
+  section.append(form);
+  return section;
 }
 
 /** download saves the server's zip of everything the portal holds about the resident. */

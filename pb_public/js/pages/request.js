@@ -4,6 +4,7 @@
 import { auth, getRecord, list, createRecord, action, availableActions, subscribe, fileURL, eq } from "../api.js";
 import { t } from "../i18n.js";
 import { $, h, initPage, pick, txt, param, formatDate, formatMoney, statusBadge, showErrors, showApiError, announce, busy, notice, setTitle } from "../ui.js";
+import { newID, kept, lostConnection, offline, sent, restored } from "../keep.js";
 
 const user = initPage({ requireSignIn: true });
 const kind = param("kind") === "complaint" ? "complaint" : "permit";
@@ -200,24 +201,42 @@ async function renderHistory() {
   }
 }
 
+/** commentForm is the comment box; what is typed is kept on this device until the county has it. */
 function commentForm() {
+  const store = kept(`th_comment:${kind}:${id}`, auth().record.id);
+  const draft = store.read();
   const form = h("form", { id: "comment-form", novalidate: true },
+    draft && draft.comment ? restored() : null,
     h("div", { class: "field" }, h("label", { for: "comment" }, t("request.comment")),
       h("textarea", { id: "comment", name: "comment", maxlength: "5000" })),
-    h("div", { class: "button-row" }, h("button", { class: "button secondary", type: "submit" }, t("request.comment_send"))),
+    h("div", { class: "button-row" }, h("button", { class: "button secondary", type: "submit", id: "comment-send" }, t("request.comment_send"))),
     h("div", { "aria-live": "polite", id: "comment-status" }));
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
+  if (draft) form.comment.value = draft.comment || "";
+  // the comment's id is chosen once: sent again after a lost answer, it is added once
+  form.dataset.id = (draft && draft.id) || newID();
+  const keep = () => store.save({ id: form.dataset.id, comment: form.comment.value });
+  form.addEventListener("input", keep);
+  const send = async () => {
     if (!form.comment.value.trim()) return showErrors(form, { comment: t("request.comment") });
+    keep();
+    const button = $("#comment-send");
+    busy(button, true);
     try {
-      await action(collection, id, "comment", { comment: form.comment.value });
+      await action(collection, id, "comment", { id: form.dataset.id, comment: form.comment.value });
+      store.drop();
+      sent("comment");
       form.comment.value = "";
+      form.dataset.id = newID();
       $("#comment-status").replaceChildren(h("p", { class: "notice ok" }, t("request.comment_sent")));
       renderHistory();
     } catch (err) {
+      if (lostConnection(err)) return offline(form, "comment", send);
       showApiError(form, err);
+    } finally {
+      busy(button, false);
     }
-  });
+  };
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); send(); });
   return form;
 }
 
@@ -232,26 +251,47 @@ async function ratingSection(actions) {
     if (fb.answer) section.append(h("p", {}, t("request.rating_answer")), h("blockquote", { id: "rating-answer" }, fb.answer));
     return section;
   }
+  const store = kept(`th_rating:${kind}:${id}`, auth().record.id);
+  const draft = store.read();
   const form = h("form", { id: "rating-form", novalidate: true },
+    draft && (draft.rating || draft.comment) ? restored() : null,
     h("fieldset", { class: "field", "data-field": "rating" }, h("legend", {}, t("request.rating")),
       [5, 4, 3, 2, 1].map((n) => h("div", { class: "choice" },
-        h("input", { type: "radio", id: `rating-${n}`, name: "rating", value: String(n) }),
+        h("input", { type: "radio", id: `rating-${n}`, name: "rating", value: String(n), checked: !!draft && draft.rating === n }),
         h("label", { for: `rating-${n}` }, t("request.rating_n", { n }))))),
     h("div", { class: "field" }, h("label", { for: "rating-comment" }, t("request.rating_comment"), h("span", { class: "muted" }, ` ${t("optional")}`)),
       h("textarea", { id: "rating-comment", name: "comment", maxlength: "2000" })),
-    h("div", { class: "button-row" }, h("button", { class: "button", type: "submit" }, t("request.rate_send"))));
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const rating = form.querySelector("input[name=rating]:checked");
+    h("div", { class: "button-row" }, h("button", { class: "button", type: "submit", id: "rate-send" }, t("request.rate_send"))));
+  if (draft) form.comment.value = draft.comment || "";
+  // the rating's id is chosen once: sent again after a lost answer, it is recorded once
+  form.dataset.id = (draft && draft.id) || newID();
+  const picked = () => form.querySelector("input[name=rating]:checked");
+  const keep = () => store.save({ id: form.dataset.id, rating: picked() ? Number(picked().value) : 0, comment: form.comment.value });
+  form.addEventListener("input", keep);
+  form.addEventListener("change", keep);
+  const send = async () => {
+    const rating = picked();
     if (!rating) return showErrors(form, { rating: t("request.rating") });
+    keep();
+    const button = $("#rate-send");
+    busy(button, true);
+    const body = { id: form.dataset.id, [kind]: id, author: auth().record.id, rating: Number(rating.value), comment: form.comment.value.trim() };
     try {
-      await createRecord("feedback", { [kind]: id, author: auth().record.id, rating: Number(rating.value), comment: form.comment.value.trim() });
-      section.replaceChildren(h("h2", { id: "rate-h" }, t("request.rate")), h("p", { class: "notice ok", role: "status" }, t("request.rated")));
+      await createRecord("feedback", body).catch(async (err) => {
+        // sent before, and the answer was lost on the way back: it is recorded
+        if (!lostConnection(err) && await getRecord("feedback", body.id).catch(() => null)) return;
+        throw err;
+      });
+      store.drop();
+      section.replaceChildren(h("h2", { id: "rate-h" }, t("request.rate")), h("p", { class: "notice ok", role: "status", id: "rated" }, t("request.rated")));
       announce(t("request.rated"));
     } catch (err) {
+      busy(button, false);
+      if (lostConnection(err)) return offline(form, "rating", send);
       showApiError(form, err);
     }
-  });
+  };
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); send(); });
   section.append(form);
   return section;
 }
