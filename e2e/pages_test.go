@@ -47,6 +47,7 @@ var residentPages = []struct {
 	{"/stats.html", "#stats-reports table, #stats-reports p:not(.loading)", false},
 	{"/rate.html?t=not-a-token&r=4", "#rate .notice", false},
 	{"/rate.html?t=a-link-token", "#rate-form", false},
+	{"/unsubscribe.html?t=not-a-token", "#unsubscribe .notice", false},
 	{"/404.html", "main h1", false},
 	{"/apply.html?type=BLD", "#application", true},
 	{"/apply.html?id=demopermit00001", "#application", true},
