@@ -242,22 +242,57 @@ func checkCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Comma
 // numbers, into the discarded copy. Restore from that server's dashboard
 // instead, or stop it first.
 func restoreCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Command {
-	return &cobra.Command{
-		Use:   "restore BACKUP.zip",
-		Short: "Restore a backup into the data folder (stop the server first); numbering continues after the numbers already issued",
-		Long: "Restore replaces the database and uploaded files of the data folder with a backup's\n" +
-			"(the backups folder itself is kept). BACKUP.zip is a backup's name in the backups folder\n" +
-			"(dashboard → Settings → Backups) or the path of a backup file, which is copied there first.\n" +
+	var from string
+	var replace bool
+	c := &cobra.Command{
+		Use:   "restore BACKUP.zip | restore --from BACKUP.zip [--dir FRESH_FOLDER] [--replace]",
+		Short: "Restore a backup into a fresh data folder, or into this one (stop the server first); checks the database and says what was restored",
+		Long: "restore --from BACKUP.zip restores a backup into an empty (or new) data folder (--dir), checks the\n" +
+			"restored database (PRAGMA integrity_check and foreign_key_check) and prints what it holds: requests,\n" +
+			"reports, documents, history, residents, and the newest record's time. A damaged zip or database is\n" +
+			"refused and the folder is left empty. A folder that is not empty is refused unless --replace is given.\n\n" +
+			"restore BACKUP.zip (or --from with --replace) replaces the database and uploaded files of the data\n" +
+			"folder with a backup's (the backups folder itself is kept). BACKUP.zip is a backup's name in the\n" +
+			"backups folder (dashboard → Settings → Backups) or the path of a backup file, which is copied there first.\n" +
 			"Permit and report numbers issued after the backup was taken are not issued again:\n" +
 			"numbering continues after the highest number this data folder had reached.\n" +
 			"Stop the server first; a running server is restored from its dashboard instead.",
-		Args:         cobra.ExactArgs(1),
+		Example: "  townhall restore --from /mnt/usb/pb_backup_20261201.zip --dir /var/lib/townhall-restored\n" +
+			"  townhall restore pb_backup_20261201.zip",
+		Args:         cobra.MaximumNArgs(1),
 		SilenceUsage: true,
+		// the command opens the data folder itself: a fresh one must stay empty until the backup is in it
+		Annotations: map[string]string{noDataFolder: "true"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
+			switch {
+			case from != "" && len(args) > 0:
+				return errors.New("name the backup once: either `restore BACKUP.zip` or `restore --from BACKUP.zip`")
+			case from == "" && len(args) == 0:
+				return errors.New("say which backup to restore: `townhall restore --from BACKUP.zip --dir FRESH_FOLDER`")
+			case from == "" && replace:
+				return errors.New("--replace goes with --from")
+			}
+			if from != "" {
+				empty, err := folderIsEmpty(app.DataDir())
+				if err != nil {
+					return err
+				}
+				if empty {
+					return restoreIntoFreshFolder(app, from, out)
+				}
+				if !replace {
+					return fmt.Errorf("the data folder %s is not empty: restore into an empty or new folder (--dir), "+
+						"or add --replace to replace its data with the backup's", app.DataDir())
+				}
+				args = []string{from}
+			}
 			if pid, addr, marker, running := hooks.RunningServer(app.DataDir()); running {
 				return fmt.Errorf("a Townhall server (process %d, %s) is running on %s: stop it first, or restore from its dashboard "+
 					"(Settings → Backups); if no server is running there, remove %s", pid, addr, app.DataDir(), marker)
+			}
+			if err := app.Bootstrap(); err != nil {
+				return fmt.Errorf("opening the data folder: %w", err)
 			}
 			name, err := stageBackup(app, args[0], out)
 			if err != nil {
@@ -285,6 +320,9 @@ func restoreCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Com
 			if err := app.ResetBootstrapState(); err != nil {
 				return fmt.Errorf("closing the replaced database: %w", err)
 			}
+			if err := checkRestoredDatabase(app.DataDir()); err != nil {
+				return err
+			}
 			if err := app.Bootstrap(); err != nil {
 				return fmt.Errorf("opening the restored data folder: %w", err)
 			}
@@ -295,6 +333,9 @@ func restoreCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Com
 				return err
 			}
 			fmt.Fprintf(out, "Restored %s into %s.\n", name, app.DataDir())
+			if err := printRestored(app, out); err != nil {
+				return err
+			}
 			if last, err := portal.LastRestore(); err != nil {
 				return err
 			} else if last != nil {
@@ -304,6 +345,9 @@ func restoreCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Com
 			return nil
 		},
 	}
+	c.Flags().StringVar(&from, "from", "", "the backup `ZIP` to restore into the data folder given by --dir (which must be empty or new)")
+	c.Flags().BoolVar(&replace, "replace", false, "with --from: replace the data of a data folder that is not empty (as restore BACKUP.zip does)")
+	return c
 }
 
 // stageBackup makes the backup named on the command line available to
