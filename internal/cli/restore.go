@@ -177,7 +177,7 @@ func printRestored(app core.App, out io.Writer) error {
 	for _, c := range restoredCollections {
 		var n int
 		var last sql.NullString
-		err := app.DB().NewQuery("SELECT count(*), max(max(created), max(updated)) FROM " + c.name).Row(&n, &last)
+		err := app.DB().NewQuery("SELECT count(*), max(max(created), max(updated)) FROM "+c.name).Row(&n, &last)
 		if err != nil {
 			return fmt.Errorf("counting %s: %w", c.label, err)
 		}
