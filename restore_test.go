@@ -59,6 +59,13 @@ func TestRestoreIntoAFreshFolder(t *testing.T) {
 		t.Errorf("--replace: exit %d\n%s", code, out)
 	}
 
+	// a database Litestream restored
+	litestreamed := t.TempDir()
+	code, out = run(t, litestreamed, "restore", "--from", filepath.Join(dir, "pb_data", "data.db"), "--dir", "pb_data")
+	if code != 0 || !strings.Contains(out, "integrity ok") || !regexp.MustCompile(`problem reports\s+[1-9]`).MatchString(out) {
+		t.Errorf("restore --from a database: exit %d\n%s", code, out)
+	}
+
 	// a damaged zip: the first half of the backup
 	raw, err := os.ReadFile(backup)
 	if err != nil {
@@ -80,12 +87,17 @@ func TestRestoreIntoAFreshFolder(t *testing.T) {
 	}
 	broken := filepath.Join(backups, "broken-db.zip")
 	writeZip(t, broken, map[string][]byte{"data.db": db})
+	brokenDB := filepath.Join(backups, "litestream-broken.db")
+	if err := os.WriteFile(brokenDB, db, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	notOurs := filepath.Join(backups, "photos.zip")
 	writeZip(t, notOurs, map[string][]byte{"photo.jpg": []byte("not a database")})
 	for _, c := range []struct{ file, says string }{
 		{cut, "could not be read as a backup"},
 		{broken, "the restored data.db is damaged"},
 		{notOurs, "not a Townhall backup"},
+		{brokenDB, "the restored data.db is damaged"},
 		{filepath.Join(backups, "missing.zip"), "no backup file"},
 	} {
 		target := filepath.Join(t.TempDir(), "restored")

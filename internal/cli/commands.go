@@ -250,7 +250,9 @@ func restoreCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Com
 		Long: "restore --from BACKUP.zip restores a backup into an empty (or new) data folder (--dir), checks the\n" +
 			"restored database (PRAGMA integrity_check and foreign_key_check) and prints what it holds: requests,\n" +
 			"reports, documents, history, residents, and the newest record's time. A damaged zip or database is\n" +
-			"refused and the folder is left empty. A folder that is not empty is refused unless --replace is given.\n\n" +
+			"refused and the folder is left empty. A folder that is not empty is refused unless --replace is given.\n" +
+			"--from also takes a database file that Litestream restored (litestream restore -o FILE): it becomes the\n" +
+			"folder's data.db (copy the uploaded files, pb_data/storage, separately).\n\n" +
 			"restore BACKUP.zip (or --from with --replace) replaces the database and uploaded files of the data\n" +
 			"folder with a backup's (the backups folder itself is kept). BACKUP.zip is a backup's name in the\n" +
 			"backups folder (dashboard → Settings → Backups) or the path of a backup file, which is copied there first.\n" +
@@ -258,6 +260,7 @@ func restoreCommand(app *pocketbase.PocketBase, portal *hooks.Portal) *cobra.Com
 			"numbering continues after the highest number this data folder had reached.\n" +
 			"Stop the server first; a running server is restored from its dashboard instead.",
 		Example: "  townhall restore --from /mnt/usb/pb_backup_20261201.zip --dir /var/lib/townhall-restored\n" +
+			"  townhall restore --from /tmp/litestream-restored.db --dir /var/lib/townhall-restored\n" +
 			"  townhall restore pb_backup_20261201.zip",
 		Args:         cobra.MaximumNArgs(1),
 		SilenceUsage: true,

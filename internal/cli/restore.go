@@ -54,7 +54,13 @@ func restoreIntoFreshFolder(app *pocketbase.PocketBase, backup string, out io.Wr
 			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
-	if err := archive.Extract(backup, dir); err != nil {
+	if isSQLite(backup) {
+		// a database Litestream restored (`litestream restore -o FILE …`): it becomes the folder's data.db
+		if err := copyFile(backup, filepath.Join(dir, "data.db")); err != nil {
+			undo()
+			return fmt.Errorf("copying %s into %s: %w; nothing was restored", backup, dir, err)
+		}
+	} else if err := archive.Extract(backup, dir); err != nil {
 		undo()
 		return fmt.Errorf("%s could not be read as a backup (a damaged or incomplete zip?); nothing was restored: %w", backup, err)
 	}
@@ -81,6 +87,40 @@ func restoreIntoFreshFolder(app *pocketbase.PocketBase, backup string, out io.Wr
 		"are not known here (restore in place with `townhall restore BACKUP.zip` there to keep them).")
 	fmt.Fprintf(out, "Start the server on it with `townhall serve --dir %s`.\n", dir)
 	return nil
+}
+
+// isSQLite reports whether path is an SQLite database file (by its header).
+func isSQLite(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	_, err = io.ReadFull(f, head)
+	return err == nil && string(head) == "SQLite format 3\x00"
+}
+
+// copyFile copies a file, synced to disk.
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // checkRestoredDatabase runs SQLite's integrity and foreign key checks on
