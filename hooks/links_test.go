@@ -85,6 +85,13 @@ func TestEveryEmailLinkOpensAPage(t *testing.T) {
 	if _, err := e.portal.EscalateOverdue(false); err != nil {
 		t.Fatal(err)
 	}
+	// a topic alert
+	subscribe(t, e, roleResA, resA, topicID(t, e, "water"))
+	announce(t, e, map[string]any{"title_en": "Water off", "severity": "outage", "shows_on": "site",
+		"starts_at": e.portal.now().UTC().Format("2006-01-02 15:04:05.000Z"), "topics": []string{topicID(t, e, "water")}})
+	if _, err := e.portal.QueueAlerts(); err != nil {
+		t.Fatal(err)
+	}
 	e.do(t, http.MethodPost, "/api/collections/users/records", signUpBody("a@resident.test", "maple-harbor-lantern", "maple-harbor-lantern"), roleAnon)
 	e.do(t, http.MethodPost, "/api/collections/users/request-email-change", `{"newEmail":"b@resident.test"}`, roleResA)
 
@@ -103,7 +110,7 @@ func TestEveryEmailLinkOpensAPage(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range []string{"permit.submit", "permit.issue", "permit.comment", "permit.comment_staff", "complaint.escalated", "account.exists", "account.move"} {
+	for _, k := range []string{"permit.submit", "permit.issue", "permit.comment", "permit.comment_staff", "complaint.escalated", "account.exists", "account.move", alertKind} {
 		if !kinds[k] {
 			t.Errorf("no %s email was sent, so its links were not checked (sent: %v)", k, kinds)
 		}
