@@ -271,8 +271,13 @@ func TestDirectorPublishesANotice(t *testing.T) {
 	d.fill("#title_es", "La recolección de basura pasa al sábado esta semana")
 	d.choose("#severity", "warning")
 	d.choose("#shows_on", "site")
+	d.click("#topic-trash") // emailed to those who follow trash pickup
 	d.click("#new-notice button[type=submit]")
 	d.waitText("#notices-table", "In force")
+	if n, err := srv.app.FindFirstRecordByData("announcements", "title_en", "Trash pickup moves to Saturday this week"); err != nil ||
+		len(n.GetStringSlice("topics")) != 1 {
+		t.Errorf("the notice's topics: %v %v", err, n)
+	}
 
 	p := newPage(t, 360)
 	eval[bool](p, `(localStorage.setItem("th_lang", "es"), true)`)

@@ -31,8 +31,12 @@ async function render() {
     return;
   }
   let items = [];
+  let topics = [];
   try {
-    items = (await list("announcements", { sort: "-starts_at", perPage: 100 })).items;
+    [items, topics] = await Promise.all([
+      list("announcements", { sort: "-starts_at", perPage: 100 }).then((r) => r.items),
+      list("alert_topics", { filter: "active = true", sort: "sort,name_en", perPage: 100 }).then((r) => r.items),
+    ]);
   } catch (err) {
     box.replaceChildren(h("p", { class: "notice error" }, err.message || "The notices could not be loaded."));
     return;
@@ -48,6 +52,12 @@ async function render() {
     field("shows_on", "Where it shows", h("select", { id: "shows_on", name: "shows_on" }, Object.entries(WHERE).map(([v, l]) => h("option", { value: v }, l)))),
     field("starts_at", "Starts (empty: now)", h("input", { type: "datetime-local", id: "starts_at", name: "starts_at" })),
     field("ends_at", "Ends (empty: until you end it)", h("input", { type: "datetime-local", id: "ends_at", name: "ends_at" })),
+    topics.length ? h("fieldset", { class: "field", id: "notice-topics" },
+      h("legend", {}, "Email it to residents who follow"),
+      h("p", { class: "hint", id: "notice-topics-hint" }, "Residents subscribed to a ticked topic get this notice by email once, when it is in force (notices of the resident site only)."),
+      topics.map((tp) => h("div", { class: "choice" },
+        h("input", { type: "checkbox", id: `topic-${tp.code}`, name: "topics", value: tp.id, "aria-describedby": "notice-topics-hint" }),
+        h("label", { for: `topic-${tp.code}` }, tp.name_en)))) : null,
     h("div", { class: "button-row" }, h("button", { class: "button", type: "submit" }, "Publish")));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -59,6 +69,7 @@ async function render() {
         severity: form.severity.value, shows_on: form.shows_on.value,
         starts_at: pbDate(form.starts_at.value) || new Date().toISOString().replace("T", " "),
         ends_at: pbDate(form.ends_at.value),
+        topics: [...form.querySelectorAll("input[name=topics]:checked")].map((x) => x.value),
       });
       announce("The notice is published.");
       render();
