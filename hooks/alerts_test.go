@@ -1,6 +1,10 @@
 package hooks
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -347,5 +351,38 @@ func TestAlertRateIsRespected(t *testing.T) {
 		if a, o := sentTo(); a != want.alerts || o != want.other {
 			t.Fatalf("tick %d: %d alerts and %d other emails sent, want %d and %d", i, a, o, want.alerts, want.other)
 		}
+	}
+}
+
+// TestAlertsAreThePersonsData: a resident's export names the topics they
+// follow; deleting the account ends the subscriptions.
+func TestAlertsAreThePersonsData(t *testing.T) {
+	e, _, _ := alertEnv(t)
+	res := e.do(t, http.MethodGet, "/api/townhall/account/export", nil, roleResA)
+	z, err := zip.NewReader(bytes.NewReader([]byte(res.Body)), int64(len(res.Body)))
+	if err != nil {
+		t.Fatalf("export: %d %v", res.Status, err)
+	}
+	var data struct {
+		Alerts []string `json:"alert_topics"`
+	}
+	for _, f := range z.File {
+		if f.Name == "my-data.json" {
+			r, _ := f.Open()
+			raw, _ := io.ReadAll(r)
+			r.Close()
+			if err := json.Unmarshal(raw, &data); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if strings.Join(data.Alerts, ",") != "road-closures,water" {
+		t.Errorf("the export names the topics %v", data.Alerts)
+	}
+	if res := e.do(t, http.MethodDelete, "/api/collections/users/records/"+resA, nil, roleSuperuser); res.Status != 204 {
+		t.Fatalf("deleting: %d %s", res.Status, res.Body)
+	}
+	if n := e.count(t, "alert_subscriptions", "", nil); n != 1 {
+		t.Errorf("%d subscriptions left, want B's only", n)
 	}
 }
