@@ -105,7 +105,22 @@ func (p *Portal) QueueAlerts() (int, error) {
 	return total, nil
 }
 
-// queueAlert queues one announcement's emails in one transaction and notes it as done.
+// alertBatch is how many subscribers' emails one transaction queues, so
+// that a large alert never holds the database for long (residents' own
+// writes wait for it).
+const alertBatch = 50
+
+// alertSubscriber is one confirmed subscriber of an announcement's topics.
+type alertSubscriber struct {
+	User     string `db:"user"`
+	Email    string `db:"email"`
+	Language string `db:"language"`
+	Topics   string `db:"topics"`
+}
+
+// queueAlert queues one announcement's emails, alertBatch subscribers a
+// transaction, then notes the announcement as done. Cut short (a crash),
+// the next run queues the rest: the dedupe key skips those already queued.
 func (p *Portal) queueAlert(a alertAnnouncement, now time.Time) (int, error) {
 	var topics []string
 	if err := json.Unmarshal([]byte(a.Topics), &topics); err != nil || len(topics) == 0 {
@@ -115,47 +130,48 @@ func (p *Portal) queueAlert(a alertAnnouncement, now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// each confirmed subscriber once, with the topics of theirs this announcement is about
+	var subs []alertSubscriber
+	err = p.app.DB().Select("s.user", "u.email", "u.language", "group_concat(s.topic) AS topics").
+		From("alert_subscriptions s").
+		InnerJoin("users u", dbx.NewExp("u.id = s.user")).
+		InnerJoin("alert_topics t", dbx.NewExp("t.id = s.topic")).
+		Where(dbx.In("s.topic", anySlice(topics)...)).
+		AndWhere(dbx.HashExp{"u.verified": true, "t.active": true}).
+		GroupBy("s.user", "u.email", "u.language").OrderBy("s.user").All(&subs)
+	if err != nil {
+		return 0, err
+	}
+	names := topicNames(p.app, topics)
 	queued := 0
-	err = p.app.RunInTransaction(func(tx core.App) error {
-		// each confirmed subscriber once, with the topics of theirs this announcement is about
-		var subs []struct {
-			User     string `db:"user"`
-			Email    string `db:"email"`
-			Language string `db:"language"`
-			Topics   string `db:"topics"`
-		}
-		err := tx.DB().Select("s.user", "u.email", "u.language", "group_concat(s.topic) AS topics").
-			From("alert_subscriptions s").
-			InnerJoin("users u", dbx.NewExp("u.id = s.user")).
-			InnerJoin("alert_topics t", dbx.NewExp("t.id = s.topic")).
-			Where(dbx.In("s.topic", anySlice(topics)...)).
-			AndWhere(dbx.HashExp{"u.verified": true, "t.active": true}).
-			GroupBy("s.user", "u.email", "u.language").OrderBy("s.user").All(&subs)
+	for start := 0; start < len(subs); start += alertBatch {
+		batch := subs[start:min(start+alertBatch, len(subs))]
+		err := p.app.RunInTransaction(func(tx core.App) error {
+			for _, s := range batch {
+				mine := strings.Split(s.Topics, ",")
+				slices.Sort(mine)
+				m := p.alertMail(tx, a, s.User, s.Email, i18n.Parse(s.Language), mine, names, secret, now)
+				before, err := tx.CountRecords("outbox", dbx.HashExp{"dedupe_key": m.DedupeKey})
+				if err != nil {
+					return err
+				}
+				if before > 0 {
+					continue
+				}
+				if err := p.queueMail(tx, m); err != nil {
+					return err
+				}
+				queued++
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			return queued, err
 		}
-		names := topicNames(tx, topics)
-		for _, s := range subs {
-			mine := strings.Split(s.Topics, ",")
-			slices.Sort(mine)
-			m := p.alertMail(tx, a, s.User, s.Email, i18n.Parse(s.Language), mine, names, secret, now)
-			before, err := tx.CountRecords("outbox", dbx.HashExp{"dedupe_key": m.DedupeKey})
-			if err != nil {
-				return err
-			}
-			if before > 0 {
-				continue
-			}
-			if err := p.queueMail(tx, m); err != nil {
-				return err
-			}
-			queued++
-		}
-		_, err = tx.DB().NewQuery(`INSERT INTO townhall_alerts_queued (announcement, topics, queued, at) VALUES ({:a}, {:t}, {:n}, {:at})
-			ON CONFLICT (announcement) DO UPDATE SET topics = excluded.topics, queued = queued + excluded.queued, at = excluded.at`).
-			Bind(dbx.Params{"a": a.ID, "t": a.Topics, "n": queued, "at": now.Unix()}).Execute()
-		return err
-	})
+	}
+	_, err = p.app.DB().NewQuery(`INSERT INTO townhall_alerts_queued (announcement, topics, queued, at) VALUES ({:a}, {:t}, {:n}, {:at})
+		ON CONFLICT (announcement) DO UPDATE SET topics = excluded.topics, queued = queued + excluded.queued, at = excluded.at`).
+		Bind(dbx.Params{"a": a.ID, "t": a.Topics, "n": queued, "at": now.Unix()}).Execute()
 	return queued, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -385,4 +386,51 @@ func TestAlertsAreThePersonsData(t *testing.T) {
 	if n := e.count(t, "alert_subscriptions", "", nil); n != 1 {
 		t.Errorf("%d subscriptions left, want B's only", n)
 	}
+}
+
+// BenchmarkQueueAlerts queues one notice's emails to 2,000 subscribers
+// (each run a fresh notice), and measures how long one batch transaction
+// holds the database.
+func BenchmarkQueueAlerts(b *testing.B) {
+	e := newEnv(b)
+	water := ""
+	if r, err := e.app.FindFirstRecordByData("alert_topics", "code", "water"); err == nil {
+		water = r.Id
+	}
+	const n = 2000
+	err := e.app.RunInTransaction(func(tx core.App) error {
+		for i := range n {
+			id := fmt.Sprintf("benchuser%06d", i)
+			if _, err := tx.DB().NewQuery(`INSERT INTO users (id, email, verified, tokenKey, password, language, created, updated)
+				VALUES ({:id}, {:email}, 1, {:id}, 'x', 'en', '2026-11-01 00:00:00.000Z', '2026-11-01 00:00:00.000Z')`).
+				Bind(dbx.Params{"id": id, "email": id + "@resident.test"}).Execute(); err != nil {
+				return err
+			}
+			if _, err := tx.DB().NewQuery(`INSERT INTO alert_subscriptions (id, user, topic, created, updated)
+				VALUES ({:sid}, {:id}, {:t}, '2026-11-01 00:00:00.000Z', '2026-11-01 00:00:00.000Z')`).
+				Bind(dbx.Params{"sid": fmt.Sprintf("benchsubs%06d", i), "id": id, "t": water}).Execute(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	col, _ := e.app.FindCollectionByNameOrId("announcements")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		a := core.NewRecord(col)
+		a.Load(map[string]any{"title_en": fmt.Sprintf("Water off %d", i), "severity": "outage", "shows_on": "site",
+			"starts_at": e.portal.now().UTC().Add(-time.Minute), "topics": []string{water}})
+		if err := e.app.Save(a); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if got, err := e.portal.QueueAlerts(); err != nil || got != n {
+			b.Fatalf("queued %d (%v)", got, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/float64((n+alertBatch-1)/alertBatch), "ms/batch")
 }
