@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/mailer"
 )
 
 // Fixed ids of the alert fixtures of the access matrix.
@@ -433,4 +435,21 @@ func BenchmarkQueueAlerts(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/float64((n+alertBatch-1)/alertBatch), "ms/batch")
+}
+
+// TestUnsubscribeHeadersReachTheWire: over SMTP the message carries the
+// one-click headers as they were queued, unencoded and on one line each.
+func TestUnsubscribeHeadersReachTheWire(t *testing.T) {
+	link := "<https://permits.county.test/api/townhall/public/alerts/unsubscribe?t=" + strings.Repeat("A", 160) + ".sig>"
+	raw, err := mimeMessage(&mailer.Message{From: mail.Address{Address: "county@county.test"}, To: []mail.Address{{Address: "a@resident.test"}},
+		Subject: "Water off", Text: "…", HTML: "<p>…</p>",
+		Headers: map[string]string{"List-Unsubscribe": link, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\r\nList-Unsubscribe: " + link + "\r\n", "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("the message lacks %q:\n%s", want, raw)
+		}
+	}
 }
