@@ -49,6 +49,7 @@ type Portal struct {
 	factsSeen *atomic.Int64
 	// capacity bounds the API requests worked on at once (capacity.go)
 	capacity *capacity
+	mirror   *insightMirror // the Insights roll-up in memory (insightmirror.go)
 }
 
 // Register installs every Townhall hook, route and scheduled job on app and
@@ -61,7 +62,8 @@ func RegisterWith(app core.App, opts Options) *Portal {
 		opts.Now = time.Now
 	}
 	p := &Portal{app: app, now: opts.Now, jobs: &sync.Map{}, town: &townCache{}, maint: &maintenanceCache{}, public: &publicLists{},
-		factsSeen: &atomic.Int64{}, capacity: newCapacity(maxInFlight, inFlightWait), uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
+		factsSeen: &atomic.Int64{}, capacity: newCapacity(maxInFlight, inFlightWait), mirror: &insightMirror{},
+		uploads: &uploads{limiter: media.NewLimiter(uploadSlots)}}
 	p.freeSpace = freeSpace
 	p.diskSpace = diskSpace
 	p.sendSoon = func() {

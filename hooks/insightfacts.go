@@ -138,8 +138,9 @@ func deriveFact(app core.App, t town, row factRow, events []factEvent, rating *f
 	return insights.Derive(req, evs, t.Calendar)
 }
 
-// saveFact writes a fact to the roll-up.
-func saveFact(app core.App, f *insights.Fact) error {
+// saveFact writes a fact to the roll-up (logged: and records the change
+// for the readers' mirrors; a rewrite of every fact logs once at its end).
+func saveFact(app core.App, f *insights.Fact, logged bool) error {
 	open := 0
 	if f.IsOpen() {
 		open = 1
@@ -150,7 +151,10 @@ func saveFact(app core.App, f *insights.Fact) error {
 	_, err := app.DB().NewQuery(`INSERT INTO townhall_insight_facts (last_activity, request, department, open, data)
 		VALUES ({:last}, {:id}, {:dept}, {:open}, {:data})`).
 		Bind(dbx.Params{"id": f.ID, "dept": f.Department, "open": open, "last": f.LastActivity(), "data": f.Encode()}).Execute()
-	return err
+	if err != nil || !logged {
+		return err
+	}
+	return logFactChange(app, f.ID)
 }
 
 // refreshFact rewrites the fact of one request (kind: insights.Report or
@@ -167,8 +171,10 @@ func (p *Portal) refreshFact(app core.App, kind, id string) error {
 	var row factRow
 	err := app.DB().NewQuery(base + " WHERE id = {:id}").Bind(dbx.Params{"id": id}).One(&row)
 	if errors.Is(err, sql.ErrNoRows) {
-		_, err = app.DB().NewQuery("DELETE FROM townhall_insight_facts WHERE request = {:id}").Bind(dbx.Params{"id": id}).Execute()
-		return err
+		if _, err = app.DB().NewQuery("DELETE FROM townhall_insight_facts WHERE request = {:id}").Bind(dbx.Params{"id": id}).Execute(); err != nil {
+			return err
+		}
+		return logFactChange(app, id)
 	}
 	if err != nil {
 		return err
@@ -195,7 +201,7 @@ func (p *Portal) refreshFact(app core.App, kind, id string) error {
 		turnaround[row.Service] = days
 	}
 	f := deriveFact(app, p.townSettings(app), row, events, rating, turnaround)
-	return saveFact(app, &f)
+	return saveFact(app, &f, true)
 }
 
 // registerInsightFacts keeps the roll-up in step with every save, and fills
@@ -319,12 +325,15 @@ func (p *Portal) RebuildInsightFacts(missingOnly bool) (int, error) {
 				continue
 			}
 			f := deriveFact(tx, t, row, history[row.ID], rated[row.ID], turnaround)
-			if err := saveFact(tx, &f); err != nil {
+			if err := saveFact(tx, &f, false); err != nil {
 				return fmt.Errorf("request %s: %w", row.ID, err)
 			}
 			written++
 		}
-		return nil
+		if written == 0 {
+			return nil
+		}
+		return logFactChange(tx, "*")
 	})
 	return written, err
 }

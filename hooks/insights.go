@@ -238,28 +238,21 @@ func targetOf(metric, comparison string, value, change float64, year int) insigh
 	return t
 }
 
-// computeInsights answers a parsed request.
+// computeInsights answers a parsed request, from the roll-up in memory.
 func (p *Portal) computeInsights(r insightsRequest) (insightsAnswer, error) {
 	var ans insightsAnswer
 	targets, err := p.targetsFor(r.visible)
 	if err != nil {
 		return ans, err
 	}
-	since := r.period.Earliest()
-	for _, t := range targets {
-		if t.ChangePercent != nil {
-			if y := insights.Year(t.BaselineYear, r.loc).From; y.Before(since) {
-				since = y
-			}
-		}
-	}
-	facts, err := p.loadFacts(r.visible, since)
+	facts, release, err := p.insightFacts()
+	defer release()
 	if err != nil {
 		return ans, err
 	}
 	ans.Insights = insights.Build(facts, r.scope, r.period, r.now)
 	ans.Targets = measureTargets(r, targets, facts)
-	if ans.Comments, err = p.insightComments(r, facts); err != nil {
+	if ans.Comments, err = p.insightComments(r, p.mirror.find); err != nil {
 		return ans, err
 	}
 	ans.Names, err = p.insightNames()
@@ -267,13 +260,21 @@ func (p *Portal) computeInsights(r insightsRequest) (insightsAnswer, error) {
 }
 
 // measureTargets is the progress of every measurable target in the period.
+// A county-wide target is measured in the caller's own department when
+// they see only that one.
 func measureTargets(r insightsRequest, targets []insights.Target, facts []insights.Fact) []insights.Progress {
 	out := make([]insights.Progress, 0, len(targets))
 	for _, t := range targets {
 		if t.Check() != nil {
 			continue
 		}
-		out = append(out, t.Measure(facts, r.period.Current, r.now, r.loc))
+		measured := t
+		if r.visible != "" {
+			measured.Scope.Department = r.visible
+		}
+		pr := measured.Measure(facts, r.period.Current, r.now, r.loc)
+		pr.Target = t
+		out = append(out, pr)
 	}
 	return out
 }
@@ -299,19 +300,13 @@ func (p *Portal) handleInsightTargets(e *core.RequestEvent) error {
 		return e.InternalServerError("", err)
 	}
 	if len(targets) > 0 {
-		since := r.period.Current.From
-		for _, t := range targets {
-			if t.ChangePercent != nil {
-				if y := insights.Year(t.BaselineYear, r.loc).From; y.Before(since) {
-					since = y
-				}
-			}
-		}
-		facts, err := p.loadFacts(r.visible, since)
+		facts, release, err := p.insightFacts()
 		if err != nil {
+			release()
 			return e.InternalServerError("", err)
 		}
 		ans.Targets = measureTargets(r, targets, facts)
+		release()
 		if ans.Names, err = p.insightNames(); err != nil {
 			return e.InternalServerError("", err)
 		}
@@ -325,7 +320,7 @@ const maxComments = 50
 
 // insightComments are the ratings with a comment made in the period, in
 // scope, newest first; q finds text in them.
-func (p *Portal) insightComments(r insightsRequest, facts []insights.Fact) ([]insights.Comment, error) {
+func (p *Portal) insightComments(r insightsRequest, find func(id string) *insights.Fact) ([]insights.Comment, error) {
 	from, _ := types.ParseDateTime(r.period.Current.From)
 	to, _ := types.ParseDateTime(r.period.Current.To)
 	where := "comment != '' AND created >= {:from} AND created < {:to}"
@@ -338,32 +333,41 @@ func (p *Portal) insightComments(r insightsRequest, facts []insights.Fact) ([]in
 		where += ` AND comment LIKE {:q} ESCAPE '\'`
 		params["q"] = "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(r.q) + "%"
 	}
-	var rows []struct {
-		ID        string `db:"id"`
-		Complaint string `db:"complaint"`
-		Permit    string `db:"permit"`
-		Rating    int    `db:"rating"`
-		Comment   string `db:"comment"`
-		Created   string `db:"created"`
-		Answer    string `db:"answer"`
-		Answered  string `db:"answered_at"`
-	}
-	if err := p.app.DB().Select("id", "complaint", "permit", "rating", "comment", "created", "answer", "answered_at").From("feedback").
-		Where(dbx.NewExp(where, params)).OrderBy("created DESC").Limit(1000).All(&rows); err != nil {
-		return nil, err
-	}
-	wanted := map[string]*insights.Fact{}
-	for _, c := range rows {
-		wanted[c.Complaint+c.Permit] = nil
-	}
-	for i := range facts {
-		if _, ok := wanted[facts[i].ID]; ok {
-			wanted[facts[i].ID] = &facts[i]
+	var rows []commentRow
+	// the newest 1,000 in the period are looked at; the first 100 are most
+	// often enough for 50 in scope (then the rest is not read)
+	var out []insights.Comment
+	for _, limit := range []int64{100, 1000} {
+		rows = rows[:0]
+		if err := p.app.DB().Select("id", "complaint", "permit", "rating", "comment", "created", "answer", "answered_at").From("feedback").
+			Where(dbx.NewExp(where, params)).OrderBy("created DESC").Limit(limit).All(&rows); err != nil {
+			return nil, err
+		}
+		out = commentsInScope(r, rows, find)
+		if len(out) == maxComments || int64(len(rows)) < limit {
+			break
 		}
 	}
+	return out, nil
+}
+
+// commentRow is a rating with a comment, as stored.
+type commentRow struct {
+	ID        string `db:"id"`
+	Complaint string `db:"complaint"`
+	Permit    string `db:"permit"`
+	Rating    int    `db:"rating"`
+	Comment   string `db:"comment"`
+	Created   string `db:"created"`
+	Answer    string `db:"answer"`
+	Answered  string `db:"answered_at"`
+}
+
+// commentsInScope are the first maxComments rows whose request is in scope.
+func commentsInScope(r insightsRequest, rows []commentRow, find func(id string) *insights.Fact) []insights.Comment {
 	out := []insights.Comment{}
 	for _, c := range rows {
-		f := wanted[c.Complaint+c.Permit]
+		f := find(c.Complaint + c.Permit)
 		if f == nil || !r.scope.Match(f) {
 			continue
 		}
@@ -378,7 +382,7 @@ func (p *Portal) insightComments(r insightsRequest, facts []insights.Fact) ([]in
 			break
 		}
 	}
-	return out, nil
+	return out
 }
 
 // insightNames are the names of departments, services and staff.

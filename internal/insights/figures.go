@@ -394,21 +394,56 @@ func round(x float64, decimals int) *float64 {
 
 // stat is the median (the middle value, or the mean of the two middle
 // values) and the 90th percentile (nearest rank: the smallest value that at
-// least 90 % of the values do not exceed), rounded.
+// least 90 % of the values do not exceed), rounded. It picks those values
+// without sorting them all (nth, linear time): the same values a sort gives.
 func stat(values []float64, decimals int) Stat {
 	st := Stat{N: len(values)}
 	if len(values) == 0 {
 		return st
 	}
 	v := slices.Clone(values)
-	slices.Sort(v)
 	n := len(v)
-	med := v[n/2]
+	rank := int(math.Ceil(0.9 * float64(n))) // 1-based, and rank-1 >= n/2
+	p90 := nth(v, rank-1)                    // v[:rank-1] are now the smaller values
+	med := nth(v[:rank], n/2)
 	if n%2 == 0 {
-		med = (v[n/2-1] + v[n/2]) / 2
+		med = (slices.Max(v[:n/2]) + med) / 2 // v[:n/2] are the values below the middle one
 	}
-	rank := int(math.Ceil(0.9 * float64(n))) // 1-based
 	st.Median = round(med, decimals)
-	st.P90 = round(v[rank-1], decimals)
+	st.P90 = round(p90, decimals)
 	return st
+}
+
+// nth is the k-th smallest of v (0-based). It reorders v so that v[:k] are
+// no larger and v[k+1:] no smaller (quickselect, three-way partitions, so
+// that many equal values cost nothing).
+func nth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		a, b, c := v[lo], v[lo+(hi-lo)/2], v[hi]
+		p := max(min(a, b), min(max(a, b), c)) // the median of the three
+		lt, i, gt := lo, lo, hi
+		for i <= gt {
+			switch {
+			case v[i] < p:
+				v[lt], v[i] = v[i], v[lt]
+				lt++
+				i++
+			case v[i] > p:
+				v[i], v[gt] = v[gt], v[i]
+				gt--
+			default:
+				i++
+			}
+		}
+		switch { // v[lo:lt] < p, v[lt:gt+1] == p, v[gt+1:hi+1] > p
+		case k < lt:
+			hi = lt - 1
+		case k > gt:
+			lo = gt + 1
+		default:
+			return p
+		}
+	}
+	return v[k]
 }
