@@ -45,6 +45,9 @@ func tableInsights(t *testing.T, p *Portal, r insightsRequest) insightsAnswer {
 	if ans.Comments, err = p.insightComments(r, func(id string) *insights.Fact { return byID[id] }); err != nil {
 		t.Fatal(err)
 	}
+	if ans.Pages, err = p.pageFeedback(r); err != nil {
+		t.Fatal(err)
+	}
 	if ans.Names, err = p.insightNames(); err != nil {
 		t.Fatal(err)
 	}

@@ -62,6 +62,7 @@ func (p *Portal) registerInsights() {
 type insightsRequest struct {
 	period  insights.Period
 	scope   insights.Scope
+	chosen  insights.Scope // the filters as asked for (scope without the caller's own department added)
 	visible string // "" every department, else the only department the caller sees
 	q       string
 	codes   []string // the filters for a file name
@@ -150,6 +151,8 @@ func (p *Portal) parseInsightsRequest(e *core.RequestEvent) (insightsRequest, er
 	if len(r.q) > 100 {
 		return r, refusal("Invalid q: search for at most 100 characters.")
 	}
+	r.chosen = r.scope
+	r.chosen.Department = dept
 	return r, nil
 }
 
@@ -253,6 +256,9 @@ func (p *Portal) computeInsights(r insightsRequest) (insightsAnswer, error) {
 	ans.Insights = insights.Build(facts, r.scope, r.period, r.now)
 	ans.Targets = measureTargets(r, targets, facts)
 	if ans.Comments, err = p.insightComments(r, p.mirror.find); err != nil {
+		return ans, err
+	}
+	if ans.Pages, err = p.pageFeedback(r); err != nil {
 		return ans, err
 	}
 	ans.Names, err = p.insightNames()

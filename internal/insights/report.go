@@ -18,6 +18,9 @@ type Insights struct {
 	Targets []Progress `json:"targets"`
 	// Series are the key figures month by month (SeriesMonths says which months).
 	Series []Month `json:"series"`
+	// Pages are the answers to "Was this page helpful?" (SummarizePages;
+	// the caller adds them: they are not requests).
+	Pages *PageFeedback `json:"pages"`
 }
 
 // Build computes the figures of p's three windows in scope s, their trends

@@ -48,7 +48,7 @@ type Table struct {
 
 // TableNames are the tables Tables makes, in page order.
 var TableNames = []string{"trends", "monthly", "volume", "channels", "response", "permits", "satisfaction", "funnel", "quality",
-	"workload_assignees", "workload_departments", "targets", "comments"}
+	"workload_assignees", "workload_departments", "targets", "comments", "pages", "page_comments"}
 
 func num(v *float64) string {
 	if v == nil {
@@ -175,6 +175,37 @@ func Tables(in *Insights, comments []Comment, n Names, loc *time.Location) map[s
 			name(n.Services, c.Service, ""), c.Comment, answered, c.Answer})
 	}
 	out["comments"] = cm
+
+	page := func(kind, service string) string {
+		switch kind {
+		case HelpPage:
+			return "help page"
+		case PermitPage:
+			return "permit type: " + name(n.Services, service, "unknown")
+		case ReportPage:
+			return "problem category: " + name(n.Services, service, "unknown")
+		}
+		return ""
+	}
+	pg := Table{Header: []string{"page", "about", "department", "helpful: yes", "helpful: no", "helpful (%)"}}
+	pc := Table{Header: []string{"date", "page", "about", "helpful", "language", "comment"}}
+	if in.Pages != nil {
+		for _, r := range in.Pages.Pages {
+			pg.Rows = append(pg.Rows, []string{r.Page, page(r.Kind, r.Service), name(n.Departments, r.Department, ""),
+				itoa(r.Yes), itoa(r.No), num(r.Share)})
+		}
+		t := in.Pages.Totals
+		pg.Rows = append(pg.Rows, []string{"all pages", "", "", itoa(t.Yes), itoa(t.No), num(t.Share)})
+		for _, c := range in.Pages.Comments {
+			helpful := "no"
+			if c.Helpful {
+				helpful = "yes"
+			}
+			pc.Rows = append(pc.Rows, []string{iso(c.At), c.Page, page(c.Kind, c.Service), helpful, c.Language, c.Comment})
+		}
+	}
+	out["pages"] = pg
+	out["page_comments"] = pc
 	return out
 }
 
