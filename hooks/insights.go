@@ -63,7 +63,7 @@ type insightsRequest struct {
 	period  insights.Period
 	scope   insights.Scope
 	chosen  insights.Scope // the filters as asked for (scope without the caller's own department added)
-	visible string // "" every department, else the only department the caller sees
+	visible string         // "" every department, else the only department the caller sees
 	q       string
 	codes   []string // the filters for a file name
 	loc     *time.Location
