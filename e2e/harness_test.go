@@ -92,7 +92,7 @@ func run(m *testing.M, chromium string) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(dir)
-	s, stop, err := startServer(dir)
+	s, stop, err := startServer(dir, demo.Options{})
 	if err != nil {
 		return 0, err
 	}
@@ -124,15 +124,16 @@ func run(m *testing.M, chromium string) (int, error) {
 	return m.Run(), nil
 }
 
-// startServer runs Townhall in-process with the demo county on a free port.
-func startServer(dir string) (*server, func(), error) {
+// startServer runs Townhall in-process with the demo county on a free port
+// (with opts: its history too).
+func startServer(dir string, opts demo.Options) (*server, func(), error) {
 	app, err := tests.NewTestApp(dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	portal := hooks.Register(app)
 	hooks.ServeSite(app, pb_public.FS)
-	if err := demo.SeedWith(app, portal, ioDiscard{}, demo.Options{}); err != nil {
+	if err := demo.SeedWith(app, portal, ioDiscard{}, opts); err != nil {
 		return nil, nil, err
 	}
 	// many sign-ins from one address in a few seconds: the limits are tested in hooks

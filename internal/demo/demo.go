@@ -67,6 +67,9 @@ type Options struct {
 	// History adds 18 months of past reports and applications (about
 	// 6,000 requests, half a minute): what the director's figures show.
 	History bool
+	// HistoryShare writes that share of the history's daily volume (0: all
+	// of it); the browser tests use a tenth, a few seconds instead of 40.
+	HistoryShare float64
 }
 
 // SeedWith is Seed with options.
@@ -109,7 +112,7 @@ func SeedWith(app core.App, portal *hooks.Portal, out io.Writer, opts Options) e
 	}
 	created += n
 	if opts.History {
-		n, err := history(app, portal, out)
+		n, err := history(app, portal, out, opts.HistoryShare)
 		if err != nil {
 			return fmt.Errorf("the demo history: %w", err)
 		}

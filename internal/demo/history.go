@@ -81,9 +81,12 @@ var historyNames = []string{"Ana", "Ben", "Carmen", "David", "Elena", "Frank", "
 
 var historyLastNames = []string{"Alvarez", "Brooks", "Chen", "Diaz", "Evans", "Flores", "Gomez", "Hill", "Ito", "Jones", "Khan", "Lopez"}
 
-// history writes the demo county's past unless it is there already. It
-// returns how many requests it wrote.
-func history(app core.App, portal *hooks.Portal, out io.Writer) (int, error) {
+// history writes the demo county's past unless it is there already, share
+// of its daily volume (0: all). It returns how many requests it wrote.
+func history(app core.App, portal *hooks.Portal, out io.Writer, share float64) (int, error) {
+	if share <= 0 || share > 1 {
+		share = 1
+	}
 	if n, err := app.CountRecords("complaints", dbx.Like("id", historyPrefix).Match(false, true)); err != nil || n > 0 {
 		return 0, err
 	}
@@ -100,14 +103,14 @@ func history(app core.App, portal *hooks.Portal, out io.Writer) (int, error) {
 			err := h.app.RunInTransaction(func(tx core.App) error {
 				for day := week; day.Before(week.AddDate(0, 0, 7)) && day.Before(h.realNow); day = day.AddDate(0, 0, 1) {
 					weekend := day.Weekday() == time.Saturday || day.Weekday() == time.Sunday
-					for range h.poisson(map[bool]float64{false: 12.5, true: 5}[weekend] * h.season(day)) {
+					for range h.poisson(map[bool]float64{false: 12.5, true: 5}[weekend] * h.season(day) * share) {
 						if err := h.report(tx, day, weekend); err != nil {
 							return err
 						}
 						written++
 					}
 					if !weekend {
-						for range h.poisson(2.3) {
+						for range h.poisson(2.3 * share) {
 							if err := h.application(tx, day); err != nil {
 								return err
 							}

@@ -21,8 +21,10 @@ function table(rows, kind) {
   if (!rows.length) return h("p", {}, t("stats.nothing"));
   const head = ["stats.service", "stats.department", "stats.received", kind === "permit" ? "stats.decided" : "stats.resolved",
     "stats.median", kind === "permit" ? "stats.within" : "stats.ontime", "stats.rating"];
-  return h("div", { class: "table-wrap" }, h("table", {},
-    h("caption", { class: "visually-hidden" }, t(kind === "permit" ? "stats.permits" : "stats.reports")),
+  const caption = t(kind === "permit" ? "stats.permits" : "stats.reports");
+  // on a phone the table scrolls sideways: the keyboard must reach it too
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption }, h("table", {},
+    h("caption", { class: "visually-hidden" }, caption),
     h("thead", {}, h("tr", {}, head.map((k) => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, rows.map((r) => h("tr", {},
       h("th", { scope: "row" }, (lang() === "es" && r.name_es) || r.name_en || r.code),

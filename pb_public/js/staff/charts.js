@@ -32,9 +32,26 @@ export function chartFigures() {
 
 /** drawCharts draws the series into the frames chartFigures made (already in the page). */
 export function drawCharts(root, series) {
+  drawChartSets([[root, series]]);
+}
+
+/** drawChartSets draws several scopes' charts (the council report: one set per department), each [root, series]. */
+export function drawChartSets(sets) {
   for (const u of drawn) u.destroy();
   drawn = [];
   if (watcher) watcher.disconnect();
+  for (const [root, series] of sets) drawSet(root, series);
+  // the charts follow the page's width
+  watcher = new ResizeObserver(() => {
+    for (const u of drawn) {
+      const w = Math.max(240, u.root.parentElement.clientWidth);
+      if (Math.abs(w - u.width) > 4) u.setSize({ width: w, height: u.height });
+    }
+  });
+  for (const u of drawn) watcher.observe(u.root.parentElement);
+}
+
+function drawSet(root, series) {
   const uPlot = globalThis.uPlot;
   if (!uPlot || !series || !series.length) return;
   const css = getComputedStyle(document.documentElement);
@@ -59,7 +76,7 @@ export function drawCharts(root, series) {
     const width = Math.max(240, plot.clientWidth || 320);
     const opts = {
       width,
-      height: 200,
+      height: frame.closest(".department-report") ? 150 : 200,
       cursor: { show: false },
       legend: { show: true, live: false },
       scales: {
@@ -84,14 +101,6 @@ export function drawCharts(root, series) {
     plot.replaceChildren();
     drawn.push(new uPlot(opts, [x, values], plot));
   }
-  // the charts follow the page's width
-  watcher = new ResizeObserver(() => {
-    for (const u of drawn) {
-      const w = Math.max(240, u.root.parentElement.clientWidth);
-      if (Math.abs(w - u.width) > 4) u.setSize({ width: w, height: u.height });
-    }
-  });
-  for (const u of drawn) watcher.observe(u.root.parentElement);
 }
 
 /** monthlyRows are the table rows of the series (the charts' numbers). */

@@ -4,7 +4,7 @@
 import { auth, request, list, createRecord } from "../api.js";
 import { $, h, formatDate, showApiError, clearErrors } from "../ui.js";
 import { initStaff } from "./console.js";
-import { chartFigures, drawCharts, monthlyRows } from "./charts.js";
+import { chartFigures, drawCharts, drawChartSets, monthlyRows } from "./charts.js";
 
 const me = initStaff();
 const API = "/api/townhall/staff/insights";
@@ -27,7 +27,8 @@ function query(form, extra = {}) {
 function table(caption, name, header, rows, params) {
   const csv = h("button", { class: "button secondary export", type: "button", onclick: () => download(name, params) }, `Download ${caption.toLowerCase()} as CSV`);
   return h("div", {},
-    h("div", { class: "table-wrap" }, h("table", {},
+    // on a phone the table scrolls sideways: the keyboard must reach it too
+    h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption }, h("table", {},
       h("caption", {}, caption),
       h("thead", {}, h("tr", {}, header.map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", {}, rows.length ? rows.map((r) => h("tr", {}, r.map((c, i) => (i === 0 ? h("th", { scope: "row" }, c) : h("td", {}, c)))))
@@ -74,7 +75,29 @@ function cards(trends) {
 
 function name(map, id, empty = "—") { return id ? map[id] || id : empty; }
 
-/** report draws one scope's figures (the page, or one department of the council report). */
+/** pageAbout says what a page answered about is. */
+function pageAbout(p, n) {
+  if (p.kind === "help") return "Help page";
+  if (p.kind === "permit") return `Permit: ${name(n.services, p.service, "unknown")}`;
+  if (p.kind === "report") return `Problem: ${name(n.services, p.service, "unknown")}`;
+  return "—";
+}
+
+/** pagesSection shows the answers to "Was this page helpful?" (the site's own satisfaction). */
+function pagesSection(ans, params) {
+  const pf = ans.pages;
+  if (!pf) return null;
+  const n = ans.names;
+  return h("section", { class: "pages-feedback" }, h("h2", {}, "Was this page helpful? (the site's own pages)"),
+    h("p", {}, pf.sentence),
+    table("Answers per page", "pages", ["Page", "About", "Helpful: yes", "Helpful: no", "Helpful"],
+      pf.pages.map((p) => [p.page, pageAbout(p, n), p.yes, p.no, pct(p.helpful_share)])
+        .concat(pf.pages.length ? [["All pages", "", pf.totals.yes, pf.totals.no, pct(pf.totals.helpful_share)]] : []), params),
+    table("Comments on the pages, newest first (staff only)", "page_comments", ["Date", "Page", "Helpful", "Language", "Comment"],
+      pf.comments.map((x) => [formatDate(x.at), pageAbout(x, n), x.helpful ? "Yes" : "No", x.language === "es" ? "Spanish" : "English", x.comment]), params));
+}
+
+/** report draws one scope's figures (the page, or one page of the council report). */
 function report(ans, params, { compact = false } = {}) {
   const c = ans.current;
   const n = ans.names;
@@ -84,6 +107,7 @@ function report(ans, params, { compact = false } = {}) {
   const parts = [
     h("p", { class: "muted" }, `Period: ${title}. `, ans.scope.Department ? `Department: ${name(n.departments, ans.scope.Department)}.` : "All departments."),
     cards(ans.trends),
+    compact ? h("section", { class: "monthly" }, h("h3", {}, "Month by month"), chartFigures()) : null,
     h("section", {}, h("h2", {}, "Trends"), h("ul", {}, ans.trends.map((t) => h("li", {}, t.changes[0].sentence, " ",
       h("span", { class: "muted" }, `Against last year: ${t.changes[1].sentence}`))))),
     h("section", {}, h("h2", {}, "Targets"), ans.targets.length ? h("ul", {}, ans.targets.map((p) => h("li", {},
@@ -91,7 +115,7 @@ function report(ans, params, { compact = false } = {}) {
       p.progress !== null ? ` (${p.progress} % of the way from the baseline)` : ""))) : h("p", {}, "No targets are set for this scope."),
     compact || me.role !== "director" ? null : targetForm(ans)),
   ];
-  if (compact) return parts;
+  if (compact) return parts.filter(Boolean);
   const r = c.response;
   const perm = [c.permits.all, ...(c.permits.by_type || [])];
   parts.push(
@@ -142,8 +166,9 @@ function report(ans, params, { compact = false } = {}) {
         h("div", { class: "field" }, h("label", { for: "q" }, "Search the comments"), h("input", { id: "q", name: "q", type: "search", value: params.get("q") || "" })),
         h("button", { class: "button", type: "submit" }, "Search")),
       table("Comments, newest first", "comments", ["Date", "Rating", "Department", "Category or type", "Comment"],
-        ans.comments.map((x) => [formatDate(x.at), x.rating, name(n.departments, x.department), name(n.services, x.service), x.comment]), params)));
-  return parts;
+        ans.comments.map((x) => [formatDate(x.at), x.rating, name(n.departments, x.department), name(n.services, x.service), x.comment]), params)),
+    pagesSection(ans, params));
+  return parts.filter(Boolean);
 }
 
 /** targetForm lets a director set a target: a goal value, or a change in % against a baseline year. */
@@ -191,26 +216,30 @@ async function load(extra = {}) {
   }
 }
 
-/** councilReport prints the figures one department a page (directors: every department). */
+/**
+ * councilReport prints the monthly council report: the figures of the
+ * period for the whole scope, then (for a director looking at every
+ * department) one page per department — summary, charts, the trends in
+ * words and the targets. The print stylesheet leaves the console out.
+ */
 async function councilReport() {
   const form = $("#filters");
-  const depts = me.role === "director" && !form.department.value ? catalogue.departments.filter((d) => d.active) : [null];
+  const depts = me.role === "director" && !form.department.value ? catalogue.departments.filter((d) => d.active) : [];
   status("Preparing the council report…");
   try {
-    const sections = [];
-    let whole = null;
-    for (const d of depts) {
-      const params = query(form, d ? { department: d.id } : {});
-      const ans = await request("GET", `${API}?${params}`);
-      if (!d) whole = ans;
-      sections.push(h("section", { class: "department-report" },
-        h("h2", {}, d ? d.name : "Council report"), ...report(ans, params, { compact: !!d })));
-    }
+    const scopes = [null, ...depts];
+    const answers = await Promise.all(scopes.map((d) => request("GET", `${API}?${query(form, d ? { department: d.id } : {})}`)));
+    const sections = answers.map((ans, i) => {
+      const d = scopes[i];
+      const whole = ans.scope.Department ? name(ans.names.departments, ans.scope.Department) : "The whole county";
+      const parts = report(ans, query(form), { compact: true });
+      if (!d && ans.pages) parts.push(h("section", {}, h("h2", {}, "Was this page helpful?"), h("p", {}, ans.pages.sentence)));
+      return h("section", { class: "department-report" }, h("h2", {}, `Council report: ${d ? d.name : whole}`), ...parts);
+    });
     $("#report").replaceChildren(...sections);
-    // the charts of a single scope's report (a department's page is the compact figures)
-    drawCharts($("#report"), whole ? whole.series : null);
+    drawChartSets(sections.map((sec, i) => [sec, answers[i].series]));
     await new Promise((done) => requestAnimationFrame(() => done()));
-    status("");
+    status("The council report is ready; choose “Show” to go back to the figures.");
     window.print();
   } catch (err) {
     status(err.message || "The council report could not be prepared.", true);
