@@ -127,6 +127,9 @@ func (p *page) cdpDo(f func(ctx context.Context, tg *chromedp.Target) error) {
 	p.do(chromedp.Func(f))
 }
 
+// pdfPage is a page object of a PDF (not the /Pages tree).
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
 var isoDate = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[-+]\d{2}:\d{2}`)
 
 // TestInsightsPage is the issue's "done when": a director signed in to the
@@ -318,7 +321,6 @@ func TestInsightsPage(t *testing.T) {
 			t.Errorf("%s: break before %q (want %q), %d charts, trend sentences %v, targets %v", got.Titles[i], got.Breaks[i], want, got.Charts[i], got.Trends[i], got.Targets[i])
 		}
 	}
-	p.shot("council_report_print")
 	if len(got.Console) > 0 || len(got.Unbroken) > 0 {
 		t.Errorf("printed with the console: %v; charts or cards that may break across pages: %v", got.Console, got.Unbroken)
 	}
@@ -328,12 +330,33 @@ func TestInsightsPage(t *testing.T) {
 		pdf = res.Data
 		return err
 	})
-	if pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); pages < depts+1 {
+	if pages := len(pdfPage.FindAll(pdf, -1)); pages < depts+1 {
 		t.Errorf("the council report's PDF has %d pages, want at least %d (a page a department)", pages, depts+1)
 	} else {
 		t.Logf("the council report's PDF: %d pages, %d KB", pages, len(pdf)/1024)
 	}
 	_ = os.WriteFile(shotsDir+"/council_report.pdf", pdf, 0o644)
+	// as on paper (Letter, 15 mm margins: 703 px wide)
+	p.do(chromedp.EmulateViewport(703, 900))
+	p.shot("council_report_print")
+	p.do(chromedp.EmulateViewport(1280, 900))
+	// each department's report fits its page: printed alone, it is one page
+	// (the first page also carries the page's title)
+	for i, title := range got.Titles {
+		eval[bool](p, fmt.Sprintf(`(() => { const secs = [...document.querySelectorAll("#report .department-report")];
+			secs.forEach((s, j) => { s.style.display = j === %d ? "" : "none" });
+			for (const el of document.querySelectorAll("main > h1, #scope-line")) el.style.display = %d === 0 ? "" : "none";
+			document.querySelector(".how").style.display = "none"; return true })()`, i, i))
+		p.cdpDo(func(ctx context.Context, tg *chromedp.Target) error {
+			res, err := cdp.Call(ctx, tg, cdppage.PrintToPDF, cdppage.PrintToPDFParams{})
+			pdf = res.Data
+			return err
+		})
+		if pages := len(pdfPage.FindAll(pdf, -1)); pages != 1 {
+			t.Errorf("%s prints on %d pages, want 1", title, pages)
+		}
+	}
+	eval[bool](p, `(() => { for (const el of document.querySelectorAll("#report .department-report, main > h1, #scope-line, .how")) el.style.display = ""; return true })()`)
 	p.cdpDo(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
 		return err

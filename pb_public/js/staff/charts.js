@@ -20,7 +20,8 @@ export function monthName(month, style = "short") {
   return new Date(Date.UTC(y, m - 1, 15)).toLocaleString("en-US", { month: style, year: "numeric", timeZone: "UTC" });
 }
 
-let drawn = [];
+let drawn = []; // the page's charts, which follow its width
+let printedCharts = []; // the council report's, at their printed size
 let watcher = null;
 
 /** chartFigures are the empty frames of the charts, one per figure, for the page to place. */
@@ -37,8 +38,9 @@ export function drawCharts(root, series) {
 
 /** drawChartSets draws several scopes' charts (the council report: one set per department), each [root, series]. */
 export function drawChartSets(sets) {
-  for (const u of drawn) u.destroy();
+  for (const u of [...drawn, ...printedCharts]) u.destroy();
   drawn = [];
+  printedCharts = [];
   if (watcher) watcher.disconnect();
   for (const [root, series] of sets) drawSet(root, series);
   // the charts follow the page's width
@@ -73,10 +75,12 @@ function drawSet(root, series) {
     const f = FIGURES.find((x) => x.key === frame.dataset.figure);
     const plot = frame.querySelector(".chart-plot");
     const values = series.map((m) => (m[f.key] === null || m[f.key] === undefined ? null : m[f.key]));
-    const width = Math.max(240, plot.clientWidth || 320);
+    // the council report's charts are drawn at their printed size: three abreast on a page
+    const printed = !!frame.closest(".department-report");
+    const width = printed ? 215 : Math.max(240, plot.clientWidth || 320);
     const opts = {
       width,
-      height: frame.closest(".department-report") ? 150 : 200,
+      height: printed ? 90 : 200,
       cursor: { show: false },
       legend: { show: true, live: false },
       scales: {
@@ -99,7 +103,9 @@ function drawSet(root, series) {
       ],
     };
     plot.replaceChildren();
-    drawn.push(new uPlot(opts, [x, values], plot));
+    const u = new uPlot(opts, [x, values], plot);
+    if (!printed) drawn.push(u);
+    else printedCharts.push(u);
   }
 }
 

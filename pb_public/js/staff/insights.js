@@ -61,6 +61,13 @@ function arrow(change) {
   return h("span", { class: `arrow trend-${change.arrow}${good}` }, ` ${sign} ${Math.abs(change.percent)} %`);
 }
 
+/** change is a comparison in short, for the council report: "+12 %", "no change", "no figure". */
+function change(c) {
+  if (c.percent === null || c.percent === undefined) return c.value === null ? "no figure to compare" : `from ${fmt(c.value)}`;
+  if (c.arrow === "flat") return "no change";
+  return `${c.arrow === "up" ? "+" : "−"}${Math.abs(c.percent)} % (from ${fmt(c.value)})`;
+}
+
 const CARDS = ["received", "online_share", "resolve_median", "resolve_on_time", "county_median", "satisfaction", "response_rate", "abandoned"];
 
 function cards(trends) {
@@ -69,7 +76,7 @@ function cards(trends) {
     const t = by[k];
     const unit = t.unit === "%" ? " %" : t.unit ? ` ${t.unit}` : "";
     return h("li", {}, h("span", { class: "label" }, t.label), h("span", { class: "value" }, fmt(t.value, unit)),
-      h("span", { class: "muted" }, "vs previous period:"), arrow(t.changes[0]));
+      h("span", { class: "muted versus" }, "vs previous period:"), arrow(t.changes[0]));
   }));
 }
 
@@ -109,7 +116,7 @@ function report(ans, params, { compact = false } = {}) {
     cards(ans.trends),
     compact ? h("section", { class: "monthly" }, h("h3", {}, "Month by month"), chartFigures()) : null,
     h("section", {}, h("h2", {}, "Trends"), h("ul", {}, ans.trends.map((t) => h("li", {}, t.changes[0].sentence, " ",
-      h("span", { class: "muted" }, `Against last year: ${t.changes[1].sentence}`))))),
+      h("span", { class: "muted" }, compact ? `Last year: ${change(t.changes[1])}.` : `Against last year: ${t.changes[1].sentence}`))))),
     h("section", {}, h("h2", {}, "Targets"), ans.targets.length ? h("ul", {}, ans.targets.map((p) => h("li", {},
       h("span", { class: p.met ? "target-met" : "target-risk" }, p.met ? "Met: " : "At risk: "), p.sentence,
       p.progress !== null ? ` (${p.progress} % of the way from the baseline)` : ""))) : h("p", {}, "No targets are set for this scope."),
@@ -203,6 +210,7 @@ function targetForm(ans) {
 
 async function load(extra = {}) {
   const form = $("#filters");
+  document.body.classList.remove("council-report");
   const params = query(form, extra);
   history.replaceState(null, "", `?${params}`);
   status("Loading…");
@@ -237,6 +245,7 @@ async function councilReport() {
       return h("section", { class: "department-report" }, h("h2", {}, `Council report: ${d ? d.name : whole}`), ...parts);
     });
     $("#report").replaceChildren(...sections);
+    document.body.classList.add("council-report");
     drawChartSets(sections.map((sec, i) => [sec, answers[i].series]));
     await new Promise((done) => requestAnimationFrame(() => done()));
     status("The council report is ready; choose “Show” to go back to the figures.");
