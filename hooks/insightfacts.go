@@ -276,10 +276,6 @@ func (p *Portal) RebuildInsightFacts(missingOnly bool) (int, error) {
 	}
 	written := 0
 	err := p.app.RunInTransaction(func(tx core.App) error {
-		var rows []factRow
-		if err := tx.DB().NewQuery(reportFactSQL + " UNION ALL " + permitFactSQL).All(&rows); err != nil {
-			return err
-		}
 		have := map[string]bool{}
 		if missingOnly {
 			var ids []string
@@ -290,23 +286,6 @@ func (p *Portal) RebuildInsightFacts(missingOnly bool) (int, error) {
 			for _, id := range ids {
 				have[id] = true
 			}
-		}
-		var events []factEvent
-		if err := tx.DB().NewQuery(factEventsSQL + " ORDER BY created, rowid").All(&events); err != nil {
-			return err
-		}
-		history := map[string][]factEvent{}
-		for _, e := range events {
-			id := e.Complaint + e.Permit
-			history[id] = append(history[id], e)
-		}
-		var ratings []factRating
-		if err := tx.DB().NewQuery("SELECT permit, complaint, rating, created FROM feedback").All(&ratings); err != nil {
-			return err
-		}
-		rated := map[string]*factRating{}
-		for i := range ratings {
-			rated[ratings[i].Complaint+ratings[i].Permit] = &ratings[i]
 		}
 		var types []struct {
 			ID   string `db:"id"`
@@ -320,15 +299,51 @@ func (p *Portal) RebuildInsightFacts(missingOnly bool) (int, error) {
 			turnaround[t.ID] = t.Days
 		}
 		t := p.townSettings(tx)
-		for _, row := range rows {
-			if have[row.ID] {
-				continue
+		// a chunk of requests at a time, with their history and rating, so
+		// that memory stays small however many requests there are (all of
+		// the events at once were about 290 MB at county scale)
+		for _, src := range []struct{ sql, column string }{{reportFactSQL, "complaint"}, {permitFactSQL, "permit"}} {
+			for after := ""; ; {
+				var rows []factRow
+				if err := tx.DB().NewQuery(src.sql + " WHERE id > {:after} ORDER BY id LIMIT {:n}").
+					Bind(dbx.Params{"after": after, "n": rebuildChunk}).All(&rows); err != nil {
+					return err
+				}
+				if len(rows) == 0 {
+					break
+				}
+				span := dbx.Params{"after": after, "last": rows[len(rows)-1].ID}
+				after = rows[len(rows)-1].ID
+				var events []factEvent
+				if err := tx.DB().NewQuery(factEventsSQL + " AND " + src.column + " > {:after} AND " + src.column + " <= {:last}" +
+					" ORDER BY " + src.column + ", created, rowid").Bind(span).All(&events); err != nil {
+					return err
+				}
+				history := map[string][]factEvent{}
+				for _, e := range events {
+					id := e.Complaint + e.Permit
+					history[id] = append(history[id], e)
+				}
+				var ratings []factRating
+				if err := tx.DB().NewQuery("SELECT permit, complaint, rating, created FROM feedback WHERE " + src.column + " != ''" +
+					" AND " + src.column + " > {:after} AND " + src.column + " <= {:last}").Bind(span).All(&ratings); err != nil {
+					return err
+				}
+				rated := map[string]*factRating{}
+				for i := range ratings {
+					rated[ratings[i].Complaint+ratings[i].Permit] = &ratings[i]
+				}
+				for _, row := range rows {
+					if have[row.ID] {
+						continue
+					}
+					f := deriveFact(tx, t, row, history[row.ID], rated[row.ID], turnaround)
+					if err := saveFact(tx, &f, false); err != nil {
+						return fmt.Errorf("request %s: %w", row.ID, err)
+					}
+					written++
+				}
 			}
-			f := deriveFact(tx, t, row, history[row.ID], rated[row.ID], turnaround)
-			if err := saveFact(tx, &f, false); err != nil {
-				return fmt.Errorf("request %s: %w", row.ID, err)
-			}
-			written++
 		}
 		if written == 0 {
 			return nil
@@ -337,6 +352,9 @@ func (p *Portal) RebuildInsightFacts(missingOnly bool) (int, error) {
 	})
 	return written, err
 }
+
+// rebuildChunk is how many requests a rebuild reads at a time.
+const rebuildChunk = 2000
 
 // insightsFactVersion is the first byte of a fact of the current layout.
 const insightsFactVersion byte = insights.FactVersion

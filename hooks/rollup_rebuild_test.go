@@ -50,3 +50,54 @@ func TestOnlyACalendarChangeRebuildsTheRollup(t *testing.T) {
 		}
 	}
 }
+
+// TestARebuildInChunksWritesWhatEachRequestWouldHave: the full rebuild
+// reads requests rebuildChunk at a time with their history and ratings;
+// across the chunks' edges every fact is the one the request's own hook
+// writes.
+func TestARebuildInChunksWritesWhatEachRequestWouldHave(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	insertInsightHistory(t, e.app, rebuildChunk*2+317, rebuildChunk+211, testStart)
+	if n, err := e.portal.RebuildInsightFacts(false); err != nil || n < rebuildChunk*3 {
+		t.Fatalf("rebuild: %d facts, %v", n, err)
+	}
+	type fact struct {
+		Request string `db:"request"`
+		Kind    string `db:"kind"`
+		Data    []byte `db:"data"`
+	}
+	read := func() map[string]fact {
+		var all []fact
+		if err := e.app.DB().NewQuery("SELECT request, data, CASE WHEN request IN (SELECT id FROM permits) THEN 'permit' ELSE 'report' END AS kind FROM townhall_insight_facts").All(&all); err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]fact{}
+		for _, f := range all {
+			m[f.Request] = f
+		}
+		return m
+	}
+	rebuilt := read()
+	for id, f := range rebuilt {
+		if err := e.portal.refreshFact(e.app, f.Kind, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one := read()
+	if len(one) != len(rebuilt) {
+		t.Fatalf("%d facts one by one, %d rebuilt", len(one), len(rebuilt))
+	}
+	differ := 0
+	for id, f := range one {
+		if string(f.Data) != string(rebuilt[id].Data) {
+			differ++
+			if differ < 4 {
+				t.Errorf("%s %s: rebuilt %x, one by one %x", f.Kind, id, rebuilt[id].Data, f.Data)
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d of %d facts differ", differ, len(one))
+	}
+}
