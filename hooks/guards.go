@@ -26,11 +26,11 @@ func writePolicy(collection string) (writable, bool) {
 	switch collection {
 	case "permits":
 		return writable{
-			residentCreate: []string{"permit_type", "owner", "data", "site_address", "language"},
-			residentUpdate: []string{"data", "site_address", "language"},
+			residentCreate: []string{"permit_type", "owner", "data", "site_address", "language", "address_picks"},
+			residentUpdate: []string{"data", "site_address", "language", "address_picks"},
 			staffCreate: []string{"permit_type", "owner", "applicant_name", "applicant_email", "applicant_phone",
-				"language", "data", "site_address"},
-			staffUpdate: []string{"site_address", "applicant_name", "applicant_email", "applicant_phone", "language"},
+				"language", "data", "site_address", "address_picks"},
+			staffUpdate: []string{"site_address", "applicant_name", "applicant_email", "applicant_phone", "language", "address_picks"},
 		}, true
 	case "complaints":
 		return writable{

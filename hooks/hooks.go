@@ -94,5 +94,6 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	p.registerPublicInsights()
 	p.registerMaps()
 	p.registerAlerts()
+	p.registerAddresses()
 	return p
 }

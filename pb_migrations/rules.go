@@ -103,6 +103,8 @@ func AccessRules() map[string]Rules {
 		// confirmed account subscribes itself to an active topic, and stops
 		"alert_subscriptions": {List: rule(ownSubscription), View: rule(ownSubscription),
 			Create: rule(ownSubscription + " && @request.auth.verified = true && topic.active = true"), Delete: rule(ownSubscription)},
+		// the county's address points: administrators only; anyone searches through /api/townhall/public/addresses
+		"addresses": {},
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 func RegisterCommands(app *pocketbase.PocketBase, portal *hooks.Portal) {
 	app.RootCmd.AddCommand(seedCommand(app, portal), healthCommand(), escalateCommand(app, portal), checkCommand(app, portal),
 		restoreCommand(app, portal), maintenanceCommand(app, portal))
+	app.RootCmd.AddCommand(importCommand(app, portal))
 }
 
 // seedCommand fills the data folder with the demo county.

@@ -188,4 +188,15 @@ var open311Messages = map[string]text{
 	"map.bbox_shape":               {"The map area (bbox) must be four numbers: west,south,east,north, e.g. -93.2,44.9,-93.0,45.1.", "El área del mapa (bbox) debe ser cuatro números: oeste,sur,este,norte, p. ej. -93.2,44.9,-93.0,45.1."},
 	"map.bbox_range":               {"The map area (bbox) is outside the earth: longitudes run from -180 to 180 and latitudes from -90 to 90.", "El área del mapa (bbox) está fuera de la Tierra: las longitudes van de -180 a 180 y las latitudes de -90 a 90."},
 	"map.bbox_order":               {"The map area (bbox) must name west before east and south before north.", "El área del mapa (bbox) debe indicar el oeste antes que el este y el sur antes que el norte."},
+	// addresses, the county boundary and nearby reports (issue 16)
+	"boundary.outside":      {"That spot is outside %s. Choose a place inside the county, or contact the office that looks after that place.", "Ese lugar está fuera de %s. Elija un lugar dentro del condado o comuníquese con la oficina a cargo de ese lugar."},
+	"address.picks_invalid": {"We could not read the address you picked; search for it again.", "No pudimos leer la dirección que eligió; búsquela otra vez."},
+	"address.unknown":       {"That address is no longer in our list; search for it again.", "Esa dirección ya no está en nuestra lista; búsquela otra vez."},
+	"address.bad_point":     {"lat and lon must be numbers: a latitude from -90 to 90 and a longitude from -180 to 180.", "lat y lon deben ser números: una latitud entre -90 y 90 y una longitud entre -180 y 180."},
+	"nearby.category":       {"Say which category: category must be a category id.", "Indique la categoría: category debe ser el id de una categoría."},
+	"follow.residents_only": {"Only residents follow reports; staff see them in the queue.", "Solo los residentes siguen reportes; el personal los ve en la cola."},
+	"follow.not_found":      {"There is no such report on the public list.", "Ese reporte no está en la lista pública."},
+	"follow.not_open":       {"Report %s is no longer open; file a new report if the problem is back.", "El reporte %s ya no está abierto; presente un reporte nuevo si el problema volvió."},
+	"follow.full":           {"This report has as many followers as it can take.", "Este reporte ya tiene todos los seguidores que admite."},
+	"follow.done":           {"You now follow %s: we will email you when it moves.", "Ahora sigue %s: le escribiremos cuando avance."},
 }
