@@ -189,6 +189,13 @@ func TestAccessMatrix(t *testing.T) {
 		{"alert_subscriptions", "create", "", `{"user":"$resident","topic":"` + topicRoads + `"}`, "anon=400 A=200 B=200 cx=400 cy=400 dir=400 su=200", ""},
 		{"alert_subscriptions", "update", subscriptionA, `{"topic":"` + topicRoads + `"}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
 		{"alert_subscriptions", "delete", subscriptionA, "", "anon=404 A=204 B=404 cx=404 cy=404 dir=404 su=204", ""},
+
+		// address points: administrators only (anyone searches through /api/townhall/public/addresses)
+		{"addresses", "list", "", "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200:" + addressA, ""},
+		{"addresses", "view", addressA, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
+		{"addresses", "create", "", `{"number":"2","street":"B Street","lat":44.5,"lon":-93.5}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
+		{"addresses", "update", addressA, `{"unit":"2"}`, "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=200", ""},
+		{"addresses", "delete", addressA, "", "anon=403 A=403 B=403 cx=403 cy=403 dir=403 su=204", ""},
 	}
 
 	// every collection of the schema has a row for each of the five operations
@@ -335,7 +342,10 @@ func addMatrixFixtures(app core.App) error {
 	if err := addPageFeedbackFixture(app); err != nil {
 		return err
 	}
-	return addAlertFixtures(app)
+	if err := addAlertFixtures(app); err != nil {
+		return err
+	}
+	return addAddressFixture(app)
 }
 
 type outcome struct {

@@ -68,14 +68,6 @@ func (p *Portal) registerAddresses() {
 	}
 	p.app.OnRecordCreate("town_settings").BindFunc(boundary)
 	p.app.OnRecordUpdate("town_settings").BindFunc(boundary)
-	forget := func(e *core.RecordEvent) error {
-		e.App.Store().Remove(countyStoreKey)
-		return e.Next()
-	}
-	p.app.OnRecordAfterCreateSuccess("town_settings").BindFunc(forget)
-	p.app.OnRecordAfterUpdateSuccess("town_settings").BindFunc(forget)
-	p.app.OnRecordAfterDeleteSuccess("town_settings").BindFunc(forget)
-
 	// a report's spot must be inside the county (on create, and when staff move it)
 	p.app.OnRecordCreate("complaints").BindFunc(func(e *core.RecordEvent) error {
 		if err := p.checkReportInside(e.App, e.Record); err != nil {
@@ -121,31 +113,38 @@ type county struct {
 	boundaryBroken bool
 }
 
-// countyStoreKey is where the app's store keeps the parsed boundary between
-// saves of town_settings.
+// countyStoreKey is where the app's store keeps the parsed boundary, with
+// the town_settings save it was read from.
 const countyStoreKey = "townhall.county"
 
-// county is the parsed boundary, read once and kept until town_settings is
-// saved again. A boundary that does not parse (saved past the hooks) checks
-// nothing and is logged.
+// cachedCounty is the parsed county and the "updated" of the record it came from.
+type cachedCounty struct {
+	updated string
+	county  county
+}
+
+// county is the parsed boundary. It is parsed again only when town_settings
+// was saved since (one small read of its "updated" tells). A boundary that
+// does not parse (saved past the hooks) checks nothing and is logged.
 func (p *Portal) county(app core.App) county {
-	v := app.Store().GetOrSet(countyStoreKey, func() any {
-		c := county{name: p.townSettings(app).Name}
-		r, err := app.FindFirstRecordByFilter("town_settings", "")
-		if err != nil {
-			return c
-		}
+	var updated string
+	_ = app.DB().NewQuery("SELECT updated FROM town_settings ORDER BY created LIMIT 1").Row(&updated)
+	if v, ok := app.Store().Get(countyStoreKey).(cachedCounty); ok && v.updated == updated {
+		return v.county
+	}
+	c := county{name: p.townSettings(app).Name}
+	r, err := app.FindFirstRecordByFilter("town_settings", "")
+	if err == nil {
 		c.outsideEN, c.outsideES = r.GetString("outside_message"), r.GetString("outside_message_es")
 		b, err := geo.ParseBoundary([]byte(r.GetString("boundary")))
 		if err != nil {
 			app.Logger().Error("the county boundary in town_settings is not usable; spots are not checked", "error", err)
 			c.boundaryBroken = true
-			return c
 		}
 		c.boundary = b
-		return c
-	})
-	c, _ := v.(county)
+		updated = r.GetString("updated")
+	}
+	app.Store().Set(countyStoreKey, cachedCounty{updated: updated, county: c})
 	return c
 }
 

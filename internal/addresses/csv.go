@@ -126,14 +126,15 @@ func ParseCSV(r io.Reader, columns map[string]string) (*Parsed, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		var pe *csv.ParseError
 		if err != nil && !(errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)) {
+			line := 0
 			if errors.As(err, &pe) {
 				line = pe.StartLine
 			}
 			return nil, fileError("line %d: %s; nothing was imported (fix the file and import it again)", line, csvReason(err))
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
