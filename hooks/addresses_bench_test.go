@@ -74,6 +74,7 @@ func percentiles(b *testing.B, took []time.Duration) {
 // addresses, through the HTTP handler. Aim: p99 < 20 ms.
 func BenchmarkAddressSearch(b *testing.B) {
 	e := newEnv(b)
+	e.app.Settings().RateLimits.Enabled = false
 	insertBenchAddresses(b, e.app, 200_000)
 	rng := rand.New(rand.NewPCG(1, 2))
 	queries := func() string {
@@ -111,12 +112,19 @@ func BenchmarkAddressSearch(b *testing.B) {
 // 110 × 80 km), through the HTTP handler. Aim: p99 < 20 ms.
 func BenchmarkNearbyReports(b *testing.B) {
 	e := newEnv(b)
+	e.app.Settings().RateLimits.Enabled = false
 	insertNearbyReports(b, e.app, 100_000)
 	rng := rand.New(rand.NewPCG(3, 4))
+	spot := func() string {
+		return fmt.Sprintf("/api/townhall/public/reports/nearby?category=%s&lat=%.5f&lon=%.5f", catX, 44+rng.Float64()*0.02, -94+rng.Float64()*0.02)
+	}
+	for range 200 { // the database's pages into its cache, as a running server has them
+		e.do(b, http.MethodGet, spot(), nil, roleAnon)
+	}
 	var took []time.Duration
 	found := 0
 	for b.Loop() {
-		u := fmt.Sprintf("/api/townhall/public/reports/nearby?category=%s&lat=%.5f&lon=%.5f", catX, 44+rng.Float64()*0.02, -94+rng.Float64()*0.02)
+		u := spot()
 		start := time.Now()
 		res := e.do(b, http.MethodGet, u, nil, roleAnon)
 		took = append(took, time.Since(start))

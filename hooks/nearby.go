@@ -1,6 +1,9 @@
 package hooks
 
 import (
+	"cmp"
+	"fmt"
+	"math"
 	"net/http"
 	"regexp"
 	"slices"
@@ -66,6 +69,7 @@ func (p *Portal) handleNearbyReports(e *core.RequestEvent) error {
 
 // nearbyRow is what the nearby query reads of a report.
 type nearbyRow struct {
+	RowID       int64   `db:"rid"`
 	ID          string  `db:"id"`
 	Reference   string  `db:"reference"`
 	Status      string  `db:"status"`
@@ -79,16 +83,42 @@ type nearbyRow struct {
 // NearbyReports finds the open reports of a category near (lat, lon).
 func (p *Portal) NearbyReports(category string, lat, lon float64) ([]nearbyReport, error) {
 	b := geo.Around(lat, lon, nearbyMetres+roundingMetres)
-	var rows []nearbyRow
-	err := p.app.DB().NewQuery(nearbySQL).Bind(dbx.Params{"category": category,
-		"minLat": geo.Round(b.MinLat, 3), "maxLat": geo.Round(b.MaxLat, 3),
-		"minLon": geo.Round(b.MinLon, 3), "maxLon": geo.Round(b.MaxLon, 3)}).All(&rows)
-	if err != nil {
+	sql, params := nearbyQuery(category, b)
+	// first the points alone, from the index; then the few nearest reports
+	var points []struct {
+		RowID int64   `db:"rid"`
+		Lat   float64 `db:"rlat"`
+		Lon   float64 `db:"rlon"`
+	}
+	if err := p.app.DB().NewQuery(sql).Bind(params).All(&points); err != nil {
 		return nil, err
 	}
 	items := []nearbyReport{}
-	if len(rows) == 0 {
+	type near struct {
+		rowid    int64
+		distance float64
+	}
+	var nearest []near
+	for _, pt := range points {
+		if d := geo.Distance(lat, lon, pt.Lat, pt.Lon); d <= nearbyMetres+roundingMetres {
+			nearest = append(nearest, near{pt.RowID, d})
+		}
+	}
+	if len(nearest) == 0 {
 		return items, nil
+	}
+	slices.SortStableFunc(nearest, func(a, b near) int { return cmp.Compare(a.distance, b.distance) })
+	nearest = nearest[:min(len(nearest), maxNearby)]
+	in := make([]any, len(nearest))
+	for i, n := range nearest {
+		in[i] = n.rowid
+	}
+	var rows []nearbyRow
+	err := p.app.DB().Select("rowid AS rid", "id", "reference", "status", "created", "description", "description_private",
+		"round(json_extract(location, '$.lat'), 3) AS rlat", "round(json_extract(location, '$.lon'), 3) AS rlon").
+		From("complaints").Where(dbx.In("rowid", in...)).All(&rows)
+	if err != nil {
+		return nil, err
 	}
 	var cat struct {
 		EN string `db:"name_en"`
@@ -97,9 +127,6 @@ func (p *Portal) NearbyReports(category string, lat, lon float64) ([]nearbyRepor
 	_ = p.app.DB().Select("name_en", "name_es").From("complaint_categories").Where(dbx.HashExp{"id": category}).One(&cat)
 	for _, r := range rows {
 		d := geo.Distance(lat, lon, r.Lat, r.Lon)
-		if d > nearbyMetres+roundingMetres {
-			continue
-		}
 		title := cat.EN
 		if desc := strings.Join(strings.Fields(r.Description), " "); !r.Private && desc != "" {
 			title = clipText(desc, 140)
@@ -108,16 +135,24 @@ func (p *Portal) NearbyReports(category string, lat, lon float64) ([]nearbyRepor
 			Status: r.Status, Lat: r.Lat, Lon: r.Lon, Created: r.Created, Distance: int(d)})
 	}
 	slices.SortStableFunc(items, func(a, b nearbyReport) int { return a.Distance - b.Distance })
-	if len(items) > maxNearby {
-		items = items[:maxNearby]
-	}
 	return items, nil
 }
 
-// nearbySQL is one range of idx_complaints_nearby: its WHERE and column
-// expressions word for word (the index holds open reports with a location).
-var nearbySQL = "SELECT id, reference, status, created, description, description_private, " +
-	"round(json_extract(location, '$.lat'), 3) AS rlat, round(json_extract(location, '$.lon'), 3) AS rlon " +
-	"FROM complaints WHERE " + pb_migrations.NearbyIndexWhere + " AND category = {:category} " +
-	"AND round(json_extract(location, '$.lat'), 3) BETWEEN {:minLat} AND {:maxLat} " +
-	"AND round(json_extract(location, '$.lon'), 3) BETWEEN {:minLon} AND {:maxLon} LIMIT 200"
+// nearbyQuery reads the box from idx_complaints_nearby: its WHERE and
+// column expressions word for word (the index holds open reports with a
+// location). The rounded latitudes in the box are few (one each 0.001°),
+// so the query names each: one seek per latitude, each a range of
+// longitudes, reads only the box.
+func nearbyQuery(category string, b geo.Box) (string, dbx.Params) {
+	params := dbx.Params{"category": category, "minLon": geo.Round(b.MinLon, 3), "maxLon": geo.Round(b.MaxLon, 3)}
+	var names []string
+	for k, last := math.Round(b.MinLat*1000), math.Round(b.MaxLat*1000); k <= last && len(names) < 50; k++ {
+		name := fmt.Sprintf("lat%d", len(names))
+		params[name] = k / 1000 // the same double as SQLite's round(x, 3)
+		names = append(names, "{:"+name+"}")
+	}
+	return "SELECT rowid AS rid, round(json_extract(location, '$.lat'), 3) AS rlat, round(json_extract(location, '$.lon'), 3) AS rlon " +
+		"FROM complaints WHERE " + pb_migrations.NearbyIndexWhere + " AND category = {:category} " +
+		"AND round(json_extract(location, '$.lat'), 3) IN (" + strings.Join(names, ", ") + ") " +
+		"AND round(json_extract(location, '$.lon'), 3) BETWEEN {:minLon} AND {:maxLon} LIMIT 2000", params
+}
