@@ -106,7 +106,12 @@ func SeedWith(app core.App, portal *hooks.Portal, out io.Writer, opts Options) e
 	if err != nil {
 		return err
 	}
-	n, err := ensureRequests(app, portal)
+	n, err := ensureCounty(app, portal)
+	if err != nil {
+		return err
+	}
+	created += n
+	n, err = ensureRequests(app, portal)
 	if err != nil {
 		return err
 	}
