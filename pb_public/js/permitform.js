@@ -2,6 +2,7 @@
 // the answers back, for the resident's application and staff intake.
 import { t } from "./i18n.js";
 import { $, $$, h, txt } from "./ui.js";
+import { addressSearch } from "./addresssearch.js";
 
 /** fieldInput draws one question of the form; its inputs are named prefix.key (the server's error keys). */
 export function fieldInput(f, value, prefix = "data") {
@@ -34,7 +35,7 @@ export function fieldInput(f, value, prefix = "data") {
     }
     default: {
       const type = { date: "date", email: "email", phone: "tel" }[f.kind] || "text";
-      const extra = f.kind === "number" ? { inputmode: "decimal" } : f.kind === "address" ? { autocomplete: "street-address" } : {};
+      const extra = f.kind === "number" ? { inputmode: "decimal" } : f.kind === "address" ? { autocomplete: "street-address", "data-address-key": f.key } : {};
       return h("div", { class: "field" }, h("label", { for: id }, label, req), hint,
         h("input", { ...common, ...extra, type, value: value ?? "" }));
     }
@@ -61,3 +62,41 @@ export function answers(form, fields, prefix = "data") {
   return out;
 }
 
+
+/**
+ * attachAddressSearch makes the site address box and every `address`
+ * question of the form an address search; picks maps each box's answer key
+ * ("site_address" or the question's key) to the picked address, as given
+ * (the server keeps an id's point and parcel: permits' address_picks).
+ */
+export function attachAddressSearch(form, picks = {}) {
+  const boxes = [...$$("input[data-address-key]", form)];
+  const site = form.elements.namedItem("site_address");
+  if (site) {
+    site.dataset.addressKey = "site_address";
+    boxes.unshift(site);
+  }
+  for (const input of boxes) {
+    const had = picks[input.dataset.addressKey];
+    if (had && had.label === input.value) {
+      input.dataset.addressId = had.id;
+      input.dataset.addressLabel = had.label;
+    }
+    addressSearch(input, {
+      onPick: (item) => {
+        const where = $(`#${input.id}-picked`, form) || h("p", { class: "small muted", id: `${input.id}-picked` });
+        where.textContent = item.parcel ? t("address.parcel", { parcel: item.parcel }) : "";
+        input.closest(".field").append(where);
+      },
+    });
+  }
+}
+
+/** addressPicks reads which boxes still hold a picked address: {key: address id}. */
+export function addressPicks(form) {
+  const out = {};
+  for (const input of $$("input[data-address-key]", form)) {
+    if (input.dataset.addressId && input.value === input.dataset.addressLabel) out[input.dataset.addressKey] = input.dataset.addressId;
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
 import { auth, list, getRecord, createRecord, updateRecord, deleteRecord, upload, action, availableActions, eq, ApiError } from "../api.js";
 import { t } from "../i18n.js";
 import { $, h, initPage, pick, txt, param, formatMoney, formatDate, showApiError, clearErrors, announce, busy, notice } from "../ui.js";
-import { fieldInput, answers } from "../permitform.js";
+import { fieldInput, answers, attachAddressSearch, addressPicks } from "../permitform.js";
 import { newID, kept, lostConnection, offline, sent, restored } from "../keep.js";
 
 const user = initPage({ requireSignIn: true });
@@ -89,6 +89,7 @@ async function render() {
   form.addEventListener("input", () => keepTyped(form));
   form.addEventListener("change", () => keepTyped(form));
   box.replaceChildren(form);
+  attachAddressSearch(form, (permit && permit.address_picks) || {});
 }
 
 /** keepTyped keeps the answers on this device until the server has saved them. */
@@ -197,7 +198,7 @@ async function removeDoc(doc) {
  */
 async function save(form, tell, resend = () => save(form, true)) {
   clearErrors(form);
-  const body = { site_address: form.site_address.value.trim(), data: answers(form, type.fields) };
+  const body = { site_address: form.site_address.value.trim(), data: answers(form, type.fields), address_picks: addressPicks(form) };
   const button = $("#save");
   busy(button, true);
   keepTyped(form);

@@ -1,9 +1,10 @@
 // report.js — report a problem: category, description, where (address and an
 // optional map point from the device), photos with upload progress.
-import { auth, list, createRecord, getRecord, upload, ApiError } from "../api.js";
+import { auth, list, createRecord, getRecord, upload, request, ApiError } from "../api.js";
 import { t } from "../i18n.js";
-import { $, h, initPage, pick, param, showErrors, showApiError, announce, busy, notice } from "../ui.js";
+import { $, h, initPage, pick, param, showErrors, showApiError, announce, busy, notice, formatDate } from "../ui.js";
 import { fieldInput, answers } from "../permitform.js";
+import { addressSearch, nearestAddress } from "../addresssearch.js";
 
 const user = initPage({ requireSignIn: true });
 const box = $("#content");
@@ -72,8 +73,8 @@ async function load() {
       h("textarea", { id: "description", name: "description", required: true, maxlength: "5000", "aria-describedby": "description-hint" })),
     h("div", { class: "choice field" }, h("input", { type: "checkbox", id: "description_private", name: "description_private" }),
       h("label", { for: "description_private" }, t("report.private"))),
-    h("div", { class: "field" }, h("label", { for: "address" }, t("report.address")),
-      h("span", { class: "hint", id: "address-hint" }, t("report.address_hint")),
+    h("div", { class: "field", "data-field": "address" }, h("label", { for: "address" }, t("report.address")),
+      h("span", { class: "hint", id: "address-hint" }, t("address.search_hint")),
       h("input", { type: "text", id: "address", name: "address", autocomplete: "street-address", "aria-describedby": "address-hint" })),
     h("fieldset", { class: "field", "data-field": "location" },
       h("legend", {}, t("report.location"), h("span", { class: "muted" }, ` ${t("optional")}`)),
@@ -83,13 +84,14 @@ async function load() {
         h("input", { type: "text", inputmode: "decimal", id: "lat", name: "lat" })),
       h("div", { class: "field" }, h("label", { for: "lon" }, t("report.lon")),
         h("input", { type: "text", inputmode: "decimal", id: "lon", name: "lon" }))),
+    h("section", { id: "nearby", "aria-labelledby": "nearby-title", hidden: true }),
     h("div", { class: "field" }, h("label", { for: "photos" }, t("report.photos"), h("span", { class: "muted" }, ` ${t("optional")}`)),
       h("span", { class: "hint", id: "photos-hint" }, t("report.photos_hint")),
       h("input", { type: "file", id: "photos", name: "photos", multiple: true, accept: "image/jpeg,image/png,image/webp", "aria-describedby": "photos-hint" })),
     h("div", { id: "progress" }),
     h("div", { class: "button-row" }, h("button", { class: "button", type: "submit", id: "send" }, t("report.submit"))));
   form.addEventListener("submit", (ev) => { ev.preventDefault(); send(form); });
-  form.category.addEventListener("change", () => showQuestions(form.category.value));
+  form.category.addEventListener("change", () => { showQuestions(form.category.value); showNearby(form); });
   const draft = readDraft();
   if (draft) {
     for (const k of KEPT) if (draft[k]) form[k].value = draft[k];
@@ -98,8 +100,19 @@ async function load() {
   form.dataset.id = (draft && draft.id) || newID();
   form.addEventListener("input", () => keepDraft(form, form.dataset.id));
   box.replaceChildren(form);
+  // the address search is the first way to say where: a pick fills the point
+  addressSearch(form.address, {
+    onPick: (item) => { delete form.address.dataset.auto; setPoint(item.lat, item.lon); },
+    onType: () => { delete form.address.dataset.auto; },
+  });
+  // a point set by the map, "use my location" or by hand: its nearest address and the reports near it
+  let pointTimer = 0;
+  for (const id of ["lat", "lon"]) {
+    form[id].addEventListener("change", () => { clearTimeout(pointTimer); pointTimer = setTimeout(() => pointChanged(form), 60); });
+  }
   addMapPicker(form);
   showQuestions(form.category.value);
+  if (form.lat.value && form.lon.value) showNearby(form);
   if (draft && draft.description) {
     form.prepend(h("p", { class: "notice", role: "status" }, t("report.draft_restored")));
   }
@@ -127,10 +140,116 @@ function locate() {
   navigator.geolocation.getCurrentPosition((pos) => {
     const lat = pos.coords.latitude.toFixed(6);
     const lon = pos.coords.longitude.toFixed(6);
-    $("#lat").value = lat;
-    $("#lon").value = lon;
     status.textContent = t("report.located", { lat, lon });
+    setPoint(lat, lon);
   }, () => { status.textContent = t("report.no_location"); }, { enableHighAccuracy: true, timeout: 15000 });
+}
+
+/** setPoint puts a point in the form and says so to whoever listens (the map, the nearby list). */
+function setPoint(lat, lon) {
+  for (const [id, v] of [["lat", lat], ["lon", lon]]) {
+    const el = $(`#${id}`);
+    el.value = typeof v === "number" ? v.toFixed(6) : v;
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+}
+
+/** pointOf reads the form's point, or null when it has none (or a broken one). */
+function pointOf(form) {
+  const lat = Number(form.lat.value.trim());
+  const lon = Number(form.lon.value.trim());
+  if (form.lat.value.trim() === "" || form.lon.value.trim() === "" || !Number.isFinite(lat) || !Number.isFinite(lon) ||
+    Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+  return { lat, lon };
+}
+
+/** pointChanged looks up the nearest address (filling the address box when it is empty or was filled so) and the reports nearby. */
+async function pointChanged(form) {
+  keepDraft(form, form.dataset.id);
+  const pt = pointOf(form);
+  if (!pt) return showNearby(form);
+  const status = $("#location-status");
+  const address = form.address;
+  if (address.value.trim() === "" || address.dataset.auto === "1") {
+    try {
+      const item = await nearestAddress(pt.lat, pt.lon);
+      if (item) {
+        address.value = item.label;
+        address.dataset.auto = "1";
+        address.dataset.addressId = item.id;
+        address.dataset.addressLabel = item.label;
+        status.textContent = t("address.nearest", { label: item.label });
+      } else {
+        if (address.dataset.auto === "1") address.value = "";
+        status.textContent = t("address.no_nearest");
+      }
+      keepDraft(form, form.dataset.id);
+    } catch {
+      // the address lookup is a help: without it the point alone is enough
+    }
+  }
+  showNearby(form);
+}
+
+let nearbyAsked = 0;
+
+/** showNearby lists the open reports of the chosen category near the chosen point: "Is it one of these?" */
+async function showNearby(form) {
+  const section = $("#nearby");
+  const pt = pointOf(form);
+  const category = form.category.value;
+  const mine = ++nearbyAsked;
+  if (!pt || !category) {
+    section.hidden = true;
+    section.replaceChildren();
+    return;
+  }
+  let items = [];
+  try {
+    const p = new URLSearchParams({ category, lat: String(pt.lat), lon: String(pt.lon) });
+    items = (await request("GET", `/api/townhall/public/reports/nearby?${p}`, undefined, { auth: false })).items || [];
+  } catch {
+    items = [];
+  }
+  if (mine !== nearbyAsked) return;
+  if (!items.length) {
+    section.hidden = true;
+    section.replaceChildren();
+    return;
+  }
+  section.replaceChildren(
+    h("h2", { id: "nearby-title" }, t("nearby.title")),
+    h("p", { class: "hint" }, t("nearby.intro")),
+    h("ul", { class: "nearby-list" }, items.map((it) => {
+      const titleId = `nearby-${it.id}`;
+      return h("li", { class: "nearby-item" },
+        h("p", { id: titleId }, h("strong", {}, it.title)),
+        h("p", { class: "small muted" }, t("nearby.meta", {
+          ref: it.reference, status: t(`status.complaint.${it.status}`), distance: String(Math.max(10, Math.round(it.distance_m / 10) * 10)), date: formatDate(it.created),
+        })),
+        h("button", { type: "button", class: "button secondary", "aria-describedby": titleId, onclick: (ev) => follow(ev.currentTarget, it) },
+          t("nearby.follow", { ref: it.reference })));
+    })));
+  section.hidden = false;
+  announce(t(items.length === 1 ? "nearby.found_one" : "nearby.found", { n: items.length }));
+}
+
+/** follow makes the resident a follower of a report found nearby. */
+async function follow(button, item) {
+  busy(button, true);
+  try {
+    await request("POST", `/api/townhall/reports/${encodeURIComponent(item.id)}/follow`);
+  } catch (err) {
+    busy(button, false);
+    const msg = (err instanceof ApiError && err.message) || t("errors.load");
+    button.after(h("p", { class: "field-error", role: "alert" }, msg));
+    return;
+  }
+  const done = h("div", { class: "notice ok", role: "status", tabindex: "-1", id: "followed" },
+    h("p", {}, t("nearby.followed", { ref: item.reference })),
+    h("p", {}, h("a", { href: `/request.html?kind=complaint&id=${encodeURIComponent(item.id)}` }, t("nearby.see", { ref: item.reference }))));
+  button.replaceWith(done);
+  done.focus();
 }
 
 async function send(form) {
