@@ -44,6 +44,7 @@ export function addressSearch(input, { onPick = () => {}, onType = () => {} } = 
   let active = -1;
   let asked = 0;
   let timer = 0;
+  let pickedAt = 0;
 
   const say = (msg) => { status.textContent = ""; setTimeout(() => { status.textContent = msg; }, 50); };
   const close = () => {
@@ -66,6 +67,7 @@ export function addressSearch(input, { onPick = () => {}, onType = () => {} } = 
     input.value = item.label;
     input.dataset.addressId = item.id;
     input.dataset.addressLabel = item.label;
+    pickedAt = Date.now();
     close();
     say(t("address.picked", { label: item.label }));
     onPick(item);
@@ -133,6 +135,11 @@ export function addressSearch(input, { onPick = () => {}, onType = () => {} } = 
         close();
         break;
     }
+  });
+  // the Enter that picked an address never sends the form (some keyboards
+  // deliver it again as a keypress)
+  input.addEventListener("keypress", (ev) => {
+    if (ev.key === "Enter" && (!list.hidden || Date.now() - pickedAt < 500)) ev.preventDefault();
   });
   input.addEventListener("blur", () => setTimeout(close, 150));
   return { pick, close };
