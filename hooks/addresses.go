@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -406,7 +407,8 @@ func (p *Portal) handleFollowReport(e *core.RequestEvent) error {
 		return tx.Save(r)
 	})
 	if err != nil {
-		if _, ok := err.(*router.ApiError); ok {
+		var refused *router.ApiError
+		if errors.As(err, &refused) {
 			return err
 		}
 		return e.InternalServerError("", fmt.Errorf("following a report: %w", err))
