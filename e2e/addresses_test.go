@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/townhall-portal/townhall/internal/demo"
@@ -60,12 +61,12 @@ func TestReportByAddressSearchAlone(t *testing.T) {
 			p.waitText("#address-address-status", who.found)
 			p.axe("report-address-search-" + who.lang)
 			p.shot("report-address-search-" + who.lang)
-			p.press(kb("ArrowDown"))
+			p.press(kb.ArrowDown)
 			active := eval[string](p, `document.querySelector("#address").getAttribute("aria-activedescendant") || ""`)
 			if active == "" || eval[string](p, fmt.Sprintf(`document.getElementById(%q).getAttribute("aria-selected")`, active)) != "true" {
 				t.Fatalf("Down chose no option (%q)", active)
 			}
-			p.press(kb("Enter"))
+			p.press(kb.Enter)
 			if got := eval[string](p, `document.querySelector("#address").value`); got != "121 Main St, Pine Falls 55990" {
 				t.Fatalf("the address box says %q", got)
 			}
@@ -77,16 +78,16 @@ func TestReportByAddressSearchAlone(t *testing.T) {
 				t.Fatal("picking the address filled no point")
 			}
 			// Escape closes a list that is open again
-			p.press(kb("Backspace"))
+			p.press(kb.Backspace)
 			p.waitFor("#address-addresses [role=option]")
-			p.press(kb("Escape"))
+			p.press(kb.Escape)
 			if eval[bool](p, `!document.querySelector("#address-addresses").hidden`) {
 				t.Error("Escape left the list open")
 			}
-			p.press(kb("ArrowDown"))
-			p.press(kb("Enter"))
+			p.press(kb.ArrowDown)
+			p.press(kb.Enter)
 			p.tabTo("send")
-			p.press(kb("Enter"))
+			p.press(kb.Enter)
 			p.waitFor("#done")
 			ref := eval[string](p, `(document.querySelector("#done").innerText.match(/SR-\d{4}-\d{5}/) || [""])[0]`)
 			r, err := srv.app.FindFirstRecordByData("complaints", "reference", ref)
@@ -103,11 +104,6 @@ func TestReportByAddressSearchAlone(t *testing.T) {
 			}
 		})
 	}
-}
-
-// kb is the key of a name chromedp knows (ArrowDown, Enter …).
-func kb(name string) string {
-	return map[string]string{"ArrowDown": "\u0301", "ArrowUp": "\u0300", "Enter": "\r", "Escape": "\u001b", "Backspace": "\b"}[name]
 }
 
 // TestReportByMyLocationAndFollowANearbyReport: "use my location" (an
@@ -180,4 +176,45 @@ func TestReportByMyLocationAndFollowANearbyReport(t *testing.T) {
 	}
 	p.open("/my.html")
 	p.waitText("main", existing.GetString("reference"))
+}
+
+// TestPickOnTheMapFillsTheAddressAndOffersNearby: a click on the map sets
+// the point; the form fills the nearest address (and says it), and once an
+// open report of the chosen category is near that point it is offered and
+// can be followed.
+func TestPickOnTheMapFillsTheAddressAndOffersNearby(t *testing.T) {
+	p := newPage(t, 1280)
+	p.signIn("john@example.com", demo.Password)
+	p.open("/report.html?category=streetlight")
+	p.waitFor("#choose-on-map")
+	p.click("#choose-on-map")
+	p.waitTiles("#map-picker")
+	r := p.rectOf("#map-picker .map")
+	p.do(chromedp.MouseClickXY(r.X+r.W*0.5, r.Y+r.H*0.5))
+	lat, lon := p.waitValue("#lat"), p.waitValue("#lon")
+	p.waitText("#location-status", "Pine Falls")
+	address := eval[string](p, `document.querySelector("#address").value`)
+	if !strings.Contains(address, "Pine Falls") {
+		t.Fatalf("the address box says %q after the click", address)
+	}
+	// somebody reported a dark street light right there
+	maria, err := srv.app.FindAuthRecordByEmail("users", "maria@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, _ := srv.app.FindCollectionByNameOrId("complaints")
+	there := core.NewRecord(col)
+	var la, lo float64
+	fmt.Sscan(lat, &la)
+	fmt.Sscan(lon, &lo)
+	there.Load(map[string]any{"category": eval[string](p, `document.querySelector("#category").value`), "reporter": maria.Id,
+		"description": "The light on this corner flickers all night", "location": map[string]float64{"lat": la, "lon": lo}, "language": "es"})
+	if err := srv.app.Save(there); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.MouseClickXY(r.X+r.W*0.5+2, r.Y+r.H*0.5)) // the resident clicks again, a step away
+	p.waitText("#nearby", there.GetString("reference"))
+	p.axe("report-map-nearby")
+	p.click("#nearby button")
+	p.waitFor("#followed")
 }
