@@ -63,7 +63,8 @@ func (p *Portal) handleNearbyReports(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
-	e.Response.Header().Set("Cache-Control", "public, max-age=60")
+	// not kept by the browser: a report filed or followed a moment ago shows at once
+	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.JSON(http.StatusOK, map[string]any{"items": items})
 }
 

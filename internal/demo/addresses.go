@@ -14,8 +14,8 @@ import (
 // countryside where every demo report lies (44.95–45.05 N, 93.15–93.05 W),
 // with a notch cut out at the north-east for the state highway's corridor.
 const pineCountyBoundary = `{"type":"Feature","properties":{"name":"Pine County"},"geometry":{"type":"Polygon","coordinates":[[
-[-93.235,44.905],[-93.120,44.895],[-92.985,44.910],[-92.975,45.010],[-93.010,45.040],[-93.010,45.080],
-[-93.060,45.095],[-93.180,45.100],[-93.240,45.060],[-93.250,44.980],[-93.235,44.905]]]}}`
+[-93.195,44.910],[-93.120,44.902],[-93.005,44.915],[-93.002,45.010],[-93.020,45.040],[-93.020,45.080],
+[-93.060,45.095],[-93.170,45.098],[-93.198,45.060],[-93.199,44.980],[-93.195,44.910]]]}}`
 
 // Where to go instead, for a spot outside the county.
 const (

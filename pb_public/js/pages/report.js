@@ -223,7 +223,7 @@ async function showNearby(form) {
     h("ul", { class: "nearby-list" }, items.map((it) => {
       const titleId = `nearby-${it.id}`;
       return h("li", { class: "nearby-item" },
-        h("p", { id: titleId }, h("strong", {}, it.title)),
+        h("p", { id: titleId }, h("strong", {}, document.documentElement.lang === "es" && it.title === it.category && it.category_es ? it.category_es : it.title)),
         h("p", { class: "small muted" }, t("nearby.meta", {
           ref: it.reference, status: t(`status.complaint.${it.status}`), distance: String(Math.max(10, Math.round(it.distance_m / 10) * 10)), date: formatDate(it.created),
         })),
