@@ -71,6 +71,7 @@ func RegisterWith(app core.App, opts Options) *Portal {
 	}
 	p.registerFaults()
 	p.registerCapacity()
+	p.registerRequestLog()
 	registerGuards(app)
 	registerVisibility(app)
 	p.registerResidentLists()
