@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"database/sql"
 	"sync"
 
 	"github.com/pocketbase/dbx"
@@ -192,27 +191,5 @@ func (p *Portal) reloadMirror(m *insightMirror) error {
 // are self-delimiting): a row a fact costs more in the driver than the
 // figures themselves.
 func (p *Portal) readAllFacts() ([]insights.Fact, error) {
-	rows, err := p.app.DB().NewQuery(`SELECT CAST(coalesce(group_concat(data, ''), '') AS BLOB) FROM townhall_insight_facts`).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var all sql.RawBytes // read in place: no copy of what may be megabytes
-	if rows.Next() {
-		if err := rows.Scan(&all); err != nil {
-			return nil, err
-		}
-	}
-	facts := make([]insights.Fact, 0, int(p.factsSeen.Load())+256)
-	dec := insights.NewDecoder()
-	for len(all) > 0 {
-		facts = append(facts, insights.Fact{})
-		if all, err = dec.DecodeNext(&facts[len(facts)-1], all); err != nil {
-			// another layout (rewritten at the next start) or damage: what follows cannot be read
-			p.app.Logger().Warn("insights: a stored fact could not be read; the figures leave out the rest", "error", err)
-			facts = facts[:len(facts)-1]
-			break
-		}
-	}
-	return facts, rows.Err()
+	return p.decodeFacts(p.app.DB().NewQuery(`SELECT CAST(coalesce(group_concat(data, ''), '') AS BLOB) FROM townhall_insight_facts`))
 }

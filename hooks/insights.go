@@ -165,12 +165,21 @@ func (p *Portal) loadFacts(visible string, since time.Time) ([]insights.Fact, er
 	if visible != "" {
 		dept = " AND department = {:dept}"
 	}
-	// one value of every fact end to end (facts are self-delimiting): a row
-	// a fact would cost more in the driver than the figures themselves
-	rows, err := p.app.DB().NewQuery(`SELECT CAST(coalesce(group_concat(data, ''), '') AS BLOB) FROM (
+	facts, err := p.decodeFacts(p.app.DB().NewQuery(`SELECT CAST(coalesce(group_concat(data, ''), '') AS BLOB) FROM (
 		SELECT data FROM townhall_insight_facts WHERE last_activity >= {:since}` + dept + `
-		UNION ALL SELECT data FROM townhall_insight_facts WHERE open = 1 AND last_activity < {:since}` + dept + `)`).
-		Bind(params).Rows()
+		UNION ALL SELECT data FROM townhall_insight_facts WHERE open = 1 AND last_activity < {:since}` + dept + `)`).Bind(params))
+	if err != nil {
+		return nil, err
+	}
+	p.factsSeen.Store(int64(len(facts)))
+	return facts, nil
+}
+
+// decodeFacts runs q, which selects facts as one value end to end (facts
+// are self-delimiting: a row a fact costs more in the driver than the
+// figures themselves), and decodes them.
+func (p *Portal) decodeFacts(q *dbx.Query) ([]insights.Fact, error) {
+	rows, err := q.Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +201,6 @@ func (p *Portal) loadFacts(visible string, since time.Time) ([]insights.Fact, er
 			break
 		}
 	}
-	p.factsSeen.Store(int64(len(facts)))
 	return facts, rows.Err()
 }
 
