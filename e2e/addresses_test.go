@@ -220,3 +220,39 @@ func TestPickOnTheMapFillsTheAddressAndOffersNearby(t *testing.T) {
 	p.click("#nearby button")
 	p.waitFor("#followed")
 }
+
+// TestStaffWalkInReportByAddress: at the counter, a clerk finds the
+// caller's address with the same search and the report is filed at its
+// point.
+func TestStaffWalkInReportByAddress(t *testing.T) {
+	p := newPage(t, 1280)
+	p.staffSignIn("works@pinecounty.example")
+	p.open("/staff/intake.html")
+	p.waitFor("#report-intake")
+	p.choose("#category", "democatdumping1")
+	p.fill("#description", "Old tires dumped behind the houses.")
+	p.tabTo("address")
+	p.press("121 main")
+	p.waitFor("#address-addresses [role=option]")
+	p.axe("staff intake with address suggestions")
+	p.press(kb.ArrowDown)
+	p.press(kb.Enter)
+	if got := eval[string](p, `document.querySelector("#address").value`); got != "121 Main St, Pine Falls 55990" {
+		t.Fatalf("the box holds %q", got)
+	}
+	p.click("#report-intake button[type=submit]")
+	p.waitText("#done", "is filed")
+	ref := eval[string](p, `(document.querySelector("#done").innerText.match(/SR-\d{4}-\d{5}/) || [""])[0]`)
+	r, err := srv.app.FindFirstRecordByData("complaints", "reference", ref)
+	if err != nil {
+		t.Fatalf("report %q: %v", ref, err)
+	}
+	a, err := srv.app.FindFirstRecordByData("addresses", "label", "121 Main St, Pine Falls 55990")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := r.GetGeoPoint("location")
+	if !r.GetBool("has_location") || fmt.Sprintf("%.6f,%.6f", loc.Lat, loc.Lon) != fmt.Sprintf("%.6f,%.6f", a.GetFloat("lat"), a.GetFloat("lon")) {
+		t.Errorf("filed at %v (has_location %v), the address is at %v, %v", loc, r.GetBool("has_location"), a.GetFloat("lat"), a.GetFloat("lon"))
+	}
+}

@@ -206,7 +206,19 @@ func TestProblemsMap(t *testing.T) {
 		eval[bool](p, `(document.querySelector("#problems-map .marker-cluster").click(), true)`)
 		time.Sleep(700 * time.Millisecond)
 	}
-	p.click("#problems-map .leaflet-marker-icon:not(.marker-cluster)")
+	// a marker can still be moving when the zoom of a cluster ends: click
+	// it (as the clusters above) once nothing is animated, again until its
+	// popup opens
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		if eval[bool](p, `!!document.querySelector("#problems-map .leaflet-popup-content")`) {
+			break
+		}
+		eval[bool](p, `(() => {
+			if (document.querySelector("#problems-map .leaflet-zoom-anim, #problems-map .leaflet-cluster-anim")) return false;
+			const m = document.querySelector("#problems-map .leaflet-marker-icon:not(.marker-cluster)");
+			if (m) m.click();
+			return !!m })()`)
+	}
 	p.waitFor("#problems-map .leaflet-popup-content a[href*='problems.html?reference=']")
 	p.waitText("#problems-map .leaflet-popup-content", "Reported")
 	p.axe("problems map with a popup")

@@ -246,18 +246,27 @@ export async function showMarkers(container, items, { cluster = true, label = t(
     group.on("clusterkeypress", (ev) => { if (ev.originalEvent && ev.originalEvent.key === "Enter") ev.layer.zoomToBounds(); });
   }
   map.addLayer(group);
+  // a popup's content, kept by report across reloads of the points: the
+  // points are read again after every move, and opening a popup can move
+  // the map (to show it whole)
+  const boxes = new Map();
+  const keyOf = (it) => it.ref || it.id || `${it.lat},${it.lon}`;
   const setItems = (list) => {
+    let openKey = null;
+    group.eachLayer((l) => { if (l.isPopupOpen && l.isPopupOpen()) openKey = l.options.itemKey; });
     group.clearLayers();
     const markers = list.filter((it) => valid(it.lat, it.lon)).map((it) => {
-      const m = L.marker([it.lat, it.lon], { keyboard: true, title: it.label || "", alt: it.label || t("map.point") });
+      const key = keyOf(it);
+      const m = L.marker([it.lat, it.lon], { keyboard: true, title: it.label || "", alt: it.label || t("map.point"), itemKey: key });
       if (popup) {
         // built on the first opening (Leaflet asks again on every update: the same box)
-        let box = null;
         m.bindPopup(() => {
+          let box = boxes.get(key);
           if (box) return box;
           box = h("div", { class: "map-popup" }, t("loading"));
+          boxes.set(key, box);
           Promise.resolve(popup(it)).then((node) => { box.replaceChildren(node); if (m.isPopupOpen()) m.getPopup().update(); })
-            .catch(() => { box.textContent = t("errors.load"); box = null; });
+            .catch(() => { box.textContent = t("errors.load"); boxes.delete(key); });
           return box;
         }, { maxWidth: 280 });
       }
@@ -265,6 +274,12 @@ export async function showMarkers(container, items, { cluster = true, label = t(
     });
     if (cluster) group.addLayers(markers);
     else markers.forEach((m) => group.addLayer(m));
+    // the popup that was open stays open on the report's new marker
+    const again = openKey && markers.find((m) => m.options.itemKey === openKey);
+    if (again) {
+      if (cluster) group.zoomToShowLayer(again, () => again.openPopup());
+      else again.openPopup();
+    }
   };
   setItems(items || []);
   if (fit && items && items.length) map.fitBounds(group.getBounds(), { maxZoom: 16, padding: [16, 16] });

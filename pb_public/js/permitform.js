@@ -77,6 +77,7 @@ export function attachAddressSearch(form, picks = {}) {
     boxes.unshift(site);
   }
   for (const input of boxes) {
+    if (input.getAttribute("role") === "combobox") continue; // attached already (the staff form draws its questions again)
     const had = picks[input.dataset.addressKey];
     if (had && had.label === input.value) {
       input.dataset.addressId = had.id;

@@ -3,7 +3,8 @@
 // only), with photos or documents.
 import { list, createRecord, upload, like, request, ApiError } from "../api.js";
 import { $, h, txt, showErrors, showApiError, busy, announce } from "../ui.js";
-import { fieldInput, answers } from "../permitform.js";
+import { fieldInput, answers, attachAddressSearch, addressPicks } from "../permitform.js";
+import { addressSearch } from "../addresssearch.js";
 import { initStaff } from "./console.js";
 
 const me = initStaff();
@@ -70,6 +71,7 @@ function reportForm() {
         category: form.category.value, source: form.source.value,
         caller_name: form.contact_name.value.trim(), caller_phone: form.contact_phone.value.trim(), caller_email: form.contact_email.value.trim(),
         description: form.description.value.trim(), description_private: form.description_private.checked, address: form.address.value.trim(),
+        ...(form.dataset.lat ? { location: { lat: Number(form.dataset.lat), lon: Number(form.dataset.lon) } } : {}),
       });
       await uploadAll([...form.photos.files], (file) => ({ complaint: report.id, kind: "photo", file }));
       done(`Report ${report.reference} is filed.`, `/staff/request.html?kind=complaint&id=${report.id}`);
@@ -78,6 +80,11 @@ function reportForm() {
     } finally {
       busy(button, false);
     }
+  });
+  // a picked address gives the report its point
+  addressSearch(form.address, {
+    onPick: (item) => { form.dataset.lat = item.lat; form.dataset.lon = item.lon; },
+    onType: () => { delete form.dataset.lat; delete form.dataset.lon; },
   });
   return form;
 }
@@ -108,7 +115,7 @@ function permitForm() {
     const button = form.querySelector("button[type=submit]");
     busy(button, true);
     try {
-      const body = { permit_type: type.id, site_address: form.site_address.value.trim(), data: answers(form, type.fields) };
+      const body = { permit_type: type.id, site_address: form.site_address.value.trim(), data: answers(form, type.fields), address_picks: addressPicks(form) };
       if (form.owner.value) body.owner = form.owner.value;
       else Object.assign(body, { applicant_name: form.contact_name.value.trim(), applicant_phone: form.contact_phone.value.trim(), applicant_email: form.contact_email.value.trim() });
       const permit = await createRecord("permits", body);
@@ -121,6 +128,7 @@ function permitForm() {
       busy(button, false);
     }
   });
+  attachAddressSearch(form);
   return form;
 }
 
@@ -130,6 +138,7 @@ function drawQuestions(form, questions, docs) {
   questions.replaceChildren(h("h3", {}, "Questions"), ...(type.fields || []).map((f) => fieldInput(f, undefined)));
   docs.replaceChildren(h("h3", {}, "Documents"), ...(type.required_documents || []).map((d) => h("div", { class: "field" },
     h("label", { for: `doc-${d.key}` }, txt(d.label)), h("input", { type: "file", id: `doc-${d.key}`, name: `doc-${d.key}` }))));
+  attachAddressSearch(form);
 }
 
 /**
