@@ -421,8 +421,9 @@ func TestBoundaryIsValidatedOnSave(t *testing.T) {
 func TestPermitAddressPicks(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.setCounty(t, pineBoundary, "That spot is outside Pine County.", "Ese lugar está fuera del condado de Pine.")
+	// imported before the boundary was set (the import refuses points outside it)
 	e.importAddresses(t, pineAddresses...)
+	e.setCounty(t, pineBoundary, "That spot is outside Pine County.", "Ese lugar está fuera del condado de Pine.")
 	inside, outside := e.addressID(t, "12 Main St, Pineville 55555"), e.addressID(t, "9 Line Rd, Elsewhere 55999")
 	update := func(id, role string, picks any) response {
 		return e.do(t, http.MethodPatch, "/api/collections/permits/records/"+id,
@@ -492,5 +493,20 @@ func TestAddressAndNearbyPlansUseTheirIndexes(t *testing.T) {
 	sql, params := nearbyQuery(catX, geo.Around(44.5, -93.5, nearbyMetres+roundingMetres))
 	if plan := explain(sql, params); !strings.Contains(plan, "USING INDEX idx_complaints_nearby (category=? AND <expr>=? AND <expr>>? AND <expr><?)") {
 		t.Errorf("the nearby query does not seek the box:\n%s", plan)
+	}
+}
+
+// TestImportRefusesPointsOutsideTheCounty: with a boundary set, an address
+// point outside it is refused with its line; the others load.
+func TestImportRefusesPointsOutsideTheCounty(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.setCounty(t, pineBoundary, "", "")
+	res := e.importAddresses(t,
+		addresses.Address{Number: "1", Street: "Main St", City: "Pineville", Zip: "55555", Lat: 44.5, Lon: -93.5},
+		addresses.Address{Number: "2", Street: "Main St", City: "Elsewhere", Zip: "55556", Lat: 45.5, Lon: -93.5},
+	)
+	if res.Loaded != 1 || len(res.Refused) != 1 || res.Refused[0].Line != 3 || !strings.Contains(res.Refused[0].Reason, "outside the county") {
+		t.Errorf("%+v", res)
 	}
 }

@@ -25,7 +25,8 @@ const importBatch = 1000
 
 // ImportAddresses writes parsed address rows: a new address is loaded, one
 // already there (the same number, street, unit and ZIP) is updated when it
-// changed, a row repeating an earlier line of the same file is refused.
+// changed, a row repeating an earlier line of the same file, or whose point
+// is outside the county's boundary (where no report can be filed), is refused.
 // Rows are written in transactions of importBatch; on a fault, the batches
 // written before stay and the error says from which line nothing was saved.
 func (p *Portal) ImportAddresses(rows []addresses.Row) (AddressImport, error) {
@@ -34,6 +35,7 @@ func (p *Portal) ImportAddresses(rows []addresses.Row) (AddressImport, error) {
 	if err != nil {
 		return res, err
 	}
+	c := p.county(p.app)
 	firstLine := map[string]int{}
 	for start := 0; start < len(rows); start += importBatch {
 		batch := rows[start:min(start+importBatch, len(rows))]
@@ -42,6 +44,11 @@ func (p *Portal) ImportAddresses(rows []addresses.Row) (AddressImport, error) {
 			done = AddressImport{}
 			for _, row := range batch {
 				a := row.Address
+				if !c.inside(a.Lat, a.Lon) {
+					done.Refused = append(done.Refused, addresses.Refusal{Line: row.Line,
+						Reason: fmt.Sprintf("the point %.6f, %.6f is outside the county's boundary (town_settings)", a.Lat, a.Lon)})
+					continue
+				}
 				key := a.Key()
 				if first, ok := firstLine[key]; ok && first != row.Line {
 					done.Refused = append(done.Refused, addresses.Refusal{Line: row.Line, Reason: fmt.Sprintf("repeats line %d (the first is kept)", first)})
