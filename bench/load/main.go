@@ -30,8 +30,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,6 +44,8 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/townhall-portal/townhall/bench/internal/served"
 )
 
 // config is one run of the benchmark.
@@ -242,58 +242,27 @@ func run(cfg config) (*report, error) {
 
 // measureServer starts one server and drives every call it answers.
 func measureServer(cfg config, fx *fixture, name, bin, dir string) ([]row, int64, error) {
-	port, err := freePort()
+	addr, err := served.FreeAddr()
 	if err != nil {
 		return nil, 0, err
 	}
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	base := "http://" + addr
-	logPath := filepath.Join(cfg.tmp, name+".log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer logFile.Close()
 	args := []string{bin, "--dir", dir, "serve", "--http", addr}
 	if cfg.pin {
 		args = append([]string{"taskset", "-c", "0"}, args...)
 	}
-	srv := exec.Command(args[0], args[1:]...)
-	srv.Stdout, srv.Stderr = logFile, logFile
-	if err := srv.Start(); err != nil {
+	srv, err := served.Start(args, nil, addr, filepath.Join(cfg.tmp, name+".log"), 2*time.Minute)
+	if err != nil {
 		return nil, 0, err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- srv.Wait() }()
-	defer func() {
-		srv.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			srv.Process.Kill()
-			<-exited
-		}
-	}()
-	withLog := func(err error) error {
-		tail, _ := os.ReadFile(logPath)
-		if len(tail) > 3000 {
-			tail = tail[len(tail)-3000:]
-		}
-		return fmt.Errorf("%w\nserver log (end):\n%s", err, tail)
-	}
-	if err := waitHealthy(base, exited); err != nil {
-		return nil, 0, withLog(err)
-	}
-	pid := srv.Process.Pid // taskset execs the server in its own process
+	defer srv.Stop()
+	base, pid, withLog := srv.Base, srv.Pid, srv.WithLog
 	var rows []row
 	for _, c := range calls {
 		if name == "bare" && !c.bare || cfg.only != nil && !cfg.only.MatchString(c.name) {
 			continue
 		}
-		select {
-		case err := <-exited:
-			return nil, 0, withLog(fmt.Errorf("the server stopped: %v", err))
-		default:
+		if err := srv.Stopped(); err != nil {
+			return nil, 0, withLog(err)
 		}
 		r, err := measureCall(cfg, fx, c, name, base, pid)
 		if err != nil {
@@ -503,35 +472,6 @@ func memory(pid int) (rss, hwm int64, err error) {
 		}
 	}
 	return rss, hwm, nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func waitHealthy(base string, exited <-chan error) error {
-	deadline := time.Now().Add(2 * time.Minute)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("the server exited at start: %v", err)
-		default:
-		}
-		if res, err := http.Get(base + "/api/health"); err == nil {
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return errors.New("the server did not become healthy in 2 minutes")
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

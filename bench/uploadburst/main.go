@@ -24,7 +24,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -33,7 +32,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -45,6 +43,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/townhall-portal/townhall/bench/internal/served"
 	"github.com/townhall-portal/townhall/internal/demo"
 	"github.com/townhall-portal/townhall/internal/media/mediatest"
 )
@@ -133,44 +132,16 @@ func run(cfg config) (*result, error) {
 	photo := makePhoto(w, h)
 	logf("photo: %.1f MB", float64(len(photo))/1e6)
 
-	port, err := freePort()
+	addr, err := served.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	logPath := filepath.Join(cfg.tmp, "server.log")
-	logFile, err := os.Create(logPath)
+	srv, err := served.Start([]string{bin, "--dir", dir, "serve", "--http", addr}, cfg.env, addr, filepath.Join(cfg.tmp, "server.log"), 30*time.Second)
 	if err != nil {
 		return nil, err
 	}
-	defer logFile.Close()
-	srv := exec.Command(bin, "--dir", dir, "serve", "--http", "127.0.0.1:"+strconv.Itoa(port))
-	srv.Stdout, srv.Stderr = logFile, logFile
-	srv.Env = append(os.Environ(), cfg.env...)
-	if err := srv.Start(); err != nil {
-		return nil, err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- srv.Wait() }()
-	defer func() {
-		srv.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			srv.Process.Kill()
-			<-exited
-		}
-	}()
-	serverErr := func(err error) error {
-		tail, _ := os.ReadFile(logPath)
-		if len(tail) > 4000 {
-			tail = tail[len(tail)-4000:]
-		}
-		return fmt.Errorf("%w\nserver log (end):\n%s", err, tail)
-	}
-	if err := waitHealthy(base, exited); err != nil {
-		return nil, serverErr(err)
-	}
+	defer srv.Stop()
+	base, serverErr := srv.Base, srv.WithLog
 
 	c := &client{base: base, http: &http.Client{Timeout: 10 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: cfg.n}}}
 	if err := c.signIn(resident, demo.Password); err != nil {
@@ -196,7 +167,7 @@ func run(cfg config) (*result, error) {
 		time.Sleep(time.Until(firstCreate.Add(createWindow + 500*time.Millisecond)))
 	}
 
-	pid := srv.Process.Pid
+	pid := srv.Pid
 	r := &result{cfg: cfg, width: w, height: h, photoBytes: len(photo)}
 	time.Sleep(time.Second) // let the set-up's garbage settle
 	r.idleRSS, _ = readStatus(pid)
@@ -233,7 +204,7 @@ func run(cfg config) (*result, error) {
 	close(stop)
 	wg.Wait()
 	select {
-	case err := <-exited:
+	case err := <-srv.Exited():
 		return nil, serverErr(fmt.Errorf("the server exited: %v", err))
 	default:
 	}
@@ -469,25 +440,6 @@ func (c *client) upload(u upload) string {
 	return ""
 }
 
-func waitHealthy(base string, exited <-chan error) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("the server exited at start: %v", err)
-		default:
-		}
-		if res, err := http.Get(base + "/api/health"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return errors.New("the server did not become healthy within 30 s")
-}
-
 // probeHealth asks /api/health every 200 ms (on its own connections) until
 // stop is closed. A probe fails on an error, a status other than 200 or no
 // answer within 5 s.
@@ -559,15 +511,6 @@ func readStatus(pid int) (rss, hwm int64) {
 
 // Helpers
 // -------------------------------------------------------------------
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
 
 func splitEnv(s string) []string {
 	var out []string
